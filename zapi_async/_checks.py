@@ -1,0 +1,174 @@
+"""Field checks shared by the models, and the public :func:`normalize_phone` helper.
+
+Each check raises :class:`~zapi_async.ValidationError` naming the field and the rule;
+none of them rewrites input (use :func:`normalize_phone` explicitly for that).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .errors import ValidationError
+
+__all__ = [
+    "check_delay",
+    "check_dial_number",
+    "check_http_url",
+    "check_image",
+    "check_optional_text",
+    "check_recipient",
+    "check_text",
+    "normalize_phone",
+]
+
+#: Shortest and longest phone numbers (country code included) accepted, per E.164.
+MIN_PHONE_DIGITS = 8
+MAX_PHONE_DIGITS = 15
+#: Z-API's delayMessage / delayTyping range, in seconds.
+MIN_DELAY_SECONDS = 1
+MAX_DELAY_SECONDS = 15
+
+_DIGITS = re.compile(rf"\d{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
+_DIAL = re.compile(rf"\+?\d{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
+# New-style group ids ("120363019502650977-group") and old ones ("5511999999999-1623281429").
+_GROUP = re.compile(r"\d{6,30}-(?:group|\d{6,14})")
+_PHONE_PUNCTUATION = re.compile(r"[\s().\-+]")
+_BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
+_DATA_URI = re.compile(r"data:image/[A-Za-z0-9.+-]+;base64,")
+
+
+def normalize_phone(value: str) -> str:
+    """Return ``value`` as Z-API's digits-only ``DDI DDD NUMBER`` form.
+
+    Strips spaces, dashes, dots, parentheses and a leading ``+``::
+
+        >>> normalize_phone("+55 (11) 99999-9999")
+        '5511999999999'
+
+    Raises :class:`~zapi_async.ValidationError` when what is left is not 8 to 15 digits.
+    """
+    cleaned = _PHONE_PUNCTUATION.sub("", value)
+    if not _DIGITS.fullmatch(cleaned):
+        raise ValidationError(
+            "phone",
+            f"should be a phone number with country and area code, but was {value!r}",
+        )
+    return cleaned
+
+
+def _suggestion(value: str) -> str:
+    try:
+        return f"; use {normalize_phone(value)!r}"
+    except ValidationError:
+        return ""
+
+
+def check_recipient(field: str, value: object) -> None:
+    """A recipient: digits only (``5511999999999``) or a group id (``…-group``)."""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+    if _DIGITS.fullmatch(value) or _GROUP.fullmatch(value):
+        return
+    raise ValidationError(
+        field,
+        "should be digits only in DDI DDD NUMBER form (e.g. '5511999999999') or a group "
+        f"id (e.g. '120363019502650977-group'), but was {value!r}{_suggestion(value)}",
+    )
+
+
+def check_dial_number(field: str, value: object) -> None:
+    """A number to dial: digits with an optional leading ``+`` (``+554498398733``)."""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+    if not _DIAL.fullmatch(value):
+        raise ValidationError(
+            field,
+            "should be a phone number of 8-15 digits with an optional leading '+' "
+            f"(e.g. '+554498398733'), but was {value!r}{_suggestion(value)}",
+        )
+
+
+def check_text(field: str, value: object) -> None:
+    """Required text: a string with at least one non-space character."""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+    if not value.strip():
+        raise ValidationError(field, "should not be empty")
+
+
+def check_optional_text(field: str, value: object) -> None:
+    """Optional text: ``None`` or non-empty text."""
+    if value is not None:
+        check_text(field, value)
+
+
+def check_http_url(field: str, value: object) -> None:
+    """An absolute ``http://`` or ``https://`` URL with a host."""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+        raise ValidationError(
+            field, f"should be a URL starting with http:// or https://, but was {value!r}"
+        )
+    try:
+        host = urlsplit(value).hostname
+    except ValueError:
+        host = None
+    if not host:
+        raise ValidationError(field, f"should be a URL with a host name, but was {value!r}")
+
+
+def check_image(field: str, value: object) -> None:
+    """``None``, an http(s) image URL, a ``data:image/...;base64,`` URI or raw Base64."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+    if value.startswith(("http://", "https://")):
+        check_http_url(field, value)
+        return
+    payload = value
+    if value.startswith("data:"):
+        match = _DATA_URI.match(value)
+        if not match:
+            raise ValidationError(
+                field, "a data URI should look like 'data:image/png;base64,<data>'"
+            )
+        payload = value[match.end() :]
+    if not payload or not _BASE64.fullmatch(payload):
+        raise ValidationError(
+            field,
+            "should be an http(s) URL, Base64 data or a data:image/...;base64, URI, "
+            f"but was {_preview(value)}",
+        )
+
+
+def check_delay(field: str, value: object) -> None:
+    """``None`` or a whole number of seconds in Z-API's 1..15 range."""
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(
+            field, f"should be a whole number of seconds, but was {type(value).__name__}"
+        )
+    if not MIN_DELAY_SECONDS <= value <= MAX_DELAY_SECONDS:
+        raise ValidationError(
+            field,
+            f"should be in range [{MIN_DELAY_SECONDS}, {MAX_DELAY_SECONDS}] seconds, "
+            f"but was {value}",
+        )
+
+
+def check_optional_id(field: str, value: object) -> None:
+    """``None`` or a non-empty string identifier."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+    if not value:
+        raise ValidationError(field, "should not be empty (omit it instead)")
+
+
+def _preview(value: str, limit: int = 40) -> str:
+    return repr(value if len(value) <= limit else value[:limit] + "…")

@@ -1,0 +1,231 @@
+"""The zapi_async exception tree.
+
+Every exception the library raises derives from :class:`ZapiError`::
+
+    ZapiError
+    ├── ValidationError            (also a ValueError) bad input, raised before any I/O
+    ├── ZapiHTTPError              Z-API answered with an error status
+    │   ├── AuthenticationError    401/403 or a Client-Token failure
+    │   ├── MethodNotAllowedError  405
+    │   ├── UnsupportedMediaTypeError  415
+    │   ├── RateLimitedError       429, carries ``retry_after``
+    │   └── ServerError            5xx
+    ├── ResponseFormatError        a 2xx body that is not the documented shape
+    ├── ZapiConnectionError        the request never reached Z-API (safe to retry)
+    ├── DeliveryUnknownError       (also a TimeoutError) the request may have reached Z-API
+    ├── PartialSendError           a split message failed after some parts were sent
+    ├── QueueClosedError           submit() on a closed SendQueue
+    ├── InstanceDisconnectedError  the instance's phone is not connected
+    └── WebhookError               (also a ValueError) a webhook body that cannot be parsed
+
+Messages and ``args`` never contain the instance token or the Client-Token: endpoints
+are always shown in their redacted form (``/instances/<id>/token/***/send-text``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .messages import SendResult
+
+__all__ = [
+    "AuthenticationError",
+    "DeliveryUnknownError",
+    "InstanceDisconnectedError",
+    "MethodNotAllowedError",
+    "PartialSendError",
+    "QueueClosedError",
+    "RateLimitedError",
+    "ResponseFormatError",
+    "ServerError",
+    "UnsupportedMediaTypeError",
+    "ValidationError",
+    "WebhookError",
+    "ZapiConnectionError",
+    "ZapiError",
+    "ZapiHTTPError",
+]
+
+
+class ZapiError(Exception):
+    """Root of every error raised by zapi_async."""
+
+
+class ValidationError(ZapiError, ValueError):
+    """Input that Z-API would reject (or that would break on WhatsApp), caught locally.
+
+    ``field`` names the offending field (``"buttons[2].url"``), ``rule`` says what
+    was expected.
+    """
+
+    def __init__(self, field: str, rule: str) -> None:
+        self.field = field
+        self.rule = rule
+        super().__init__(f"{field}: {rule}")
+
+
+class ZapiHTTPError(ZapiError):
+    """Z-API answered with a non-2xx status.
+
+    Attributes: ``status`` (HTTP status), ``error`` (Z-API's error text, if any),
+    ``body`` (the raw decoded body: a dict for JSON, else the text), ``endpoint``
+    (redacted path) and ``method``.
+    """
+
+    hint: str = ""
+
+    def __init__(
+        self,
+        status: int,
+        *,
+        endpoint: str,
+        method: str = "POST",
+        error: str | None = None,
+        body: Any = None,
+    ) -> None:
+        self.status = status
+        self.endpoint = endpoint
+        self.method = method
+        self.error = error
+        self.body = body
+        detail = f": {error}" if error else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        super().__init__(f"{method} {endpoint} -> HTTP {status}{detail}{hint}")
+
+
+class AuthenticationError(ZapiHTTPError):
+    """Wrong instance id/token, or a missing/invalid ``Client-Token`` header."""
+
+    hint = (
+        "check the instance id and token, and pass client_token= if your account has "
+        "the Client-Token security header enabled"
+    )
+
+
+class MethodNotAllowedError(ZapiHTTPError):
+    """HTTP 405: the endpoint does not accept this method."""
+
+    hint = "the endpoint expects a different HTTP method"
+
+
+class UnsupportedMediaTypeError(ZapiHTTPError):
+    """HTTP 415: the request lacked ``Content-Type: application/json``."""
+
+    hint = "send the body as JSON with Content-Type: application/json"
+
+
+class RateLimitedError(ZapiHTTPError):
+    """HTTP 429. ``retry_after`` is the server's requested pause in seconds, if given."""
+
+    def __init__(
+        self,
+        status: int,
+        *,
+        endpoint: str,
+        method: str = "POST",
+        error: str | None = None,
+        body: Any = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(status, endpoint=endpoint, method=method, error=error, body=body)
+
+
+class ServerError(ZapiHTTPError):
+    """HTTP 5xx from Z-API or a proxy in front of it."""
+
+
+class ResponseFormatError(ZapiError):
+    """A success response whose body is not the documented shape."""
+
+    def __init__(self, endpoint: str, problem: str, body: Any = None) -> None:
+        self.endpoint = endpoint
+        self.problem = problem
+        self.body = body
+        super().__init__(f"unexpected response from {endpoint}: {problem}")
+
+
+class ZapiConnectionError(ZapiError):
+    """The request could not be delivered (DNS, refused, reset before sending).
+
+    Z-API never saw the request, so it is safe to retry.
+    """
+
+    def __init__(self, endpoint: str, reason: str) -> None:
+        self.endpoint = endpoint
+        self.reason = reason
+        super().__init__(f"could not reach Z-API for {endpoint}: {reason}")
+
+
+class DeliveryUnknownError(ZapiError, TimeoutError):
+    """The request may or may not have been processed by Z-API.
+
+    Raised for a timeout or dropped connection after the body may have been sent.
+    Retrying could send the WhatsApp message twice, so it is not retried unless the
+    :class:`~zapi_async.RetryPolicy` opts in.
+    """
+
+    def __init__(self, endpoint: str, reason: str) -> None:
+        self.endpoint = endpoint
+        self.reason = reason
+        super().__init__(
+            f"outcome unknown for {endpoint} (the message may have been sent): {reason}"
+        )
+
+
+class PartialSendError(ZapiError):
+    """A split message failed part-way.
+
+    ``sent`` holds the results of the parts that went out (in order), ``failed_part``
+    the 0-based index of the part that failed, ``total_parts`` the number of parts;
+    the underlying error is ``__cause__`` and ``error``.
+    """
+
+    def __init__(
+        self,
+        sent: Sequence[SendResult],
+        failed_part: int,
+        total_parts: int,
+        error: ZapiError,
+    ) -> None:
+        self.sent = list(sent)
+        self.failed_part = failed_part
+        self.total_parts = total_parts
+        self.error = error
+        ids = ", ".join(r.message_id for r in self.sent) or "none"
+        super().__init__(
+            f"part {failed_part + 1} of {total_parts} failed after {len(self.sent)} "
+            f"part(s) were sent (message ids: {ids}): {error}"
+        )
+
+
+class QueueClosedError(ZapiError):
+    """The :class:`~zapi_async.SendQueue` is closed and accepts no more messages."""
+
+
+class InstanceDisconnectedError(ZapiError):
+    """The Z-API instance reports that its phone is not connected."""
+
+    def __init__(self, error: str | None) -> None:
+        self.error = error
+        super().__init__(f"the Z-API instance is not connected: {error or 'no detail'}")
+
+
+class WebhookError(ZapiError, ValueError):
+    """A webhook request body that is not a JSON object."""
+
+
+def error_text(body: Any) -> str | None:
+    """Z-API's human-readable error from a decoded body (``error`` or ``message``)."""
+    if isinstance(body, Mapping):
+        for key in ("error", "message"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return None
+    if isinstance(body, str) and body.strip():
+        text = " ".join(body.split())
+        return text[:200]
+    return None

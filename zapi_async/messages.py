@@ -1,0 +1,104 @@
+"""Outgoing messages and the result Z-API returns for each one sent.
+
+Every message class names its Z-API endpoint in the ``endpoint`` class attribute, so
+:meth:`ZapiClient.send` can dispatch on the type. Messages are frozen attrs classes,
+validated at construction; :mod:`zapi_async.wire` owns their JSON form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar, Protocol
+
+import attrs
+
+from ._checks import check_delay, check_image, check_optional_text, check_recipient, check_text
+from .buttons import Button, CallButton, ReplyButton, UrlButton
+from .errors import ValidationError
+
+__all__ = ["ButtonActionsMessage", "Message", "SendResult"]
+
+
+class Message(Protocol):
+    """What every outgoing message offers: a recipient and the endpoint it posts to."""
+
+    endpoint: ClassVar[str]
+
+    @property
+    def phone(self) -> str: ...
+
+
+_BUTTON_TYPES = (CallButton, UrlButton, ReplyButton)
+
+
+def _as_buttons(value: Iterable[Button]) -> tuple[Button, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ValidationError(
+            "ButtonActionsMessage.buttons",
+            f"should be a list of buttons, but was {type(value).__name__}",
+        )
+    return tuple(value)
+
+
+@attrs.frozen
+class ButtonActionsMessage:
+    """A text with CALL, URL and/or REPLY buttons (``POST /send-button-actions``).
+
+    ``phone`` is the recipient (digits only, or a group id), ``message`` the text,
+    ``buttons`` at least one button. ``title``, ``footer`` and ``image`` (an http(s)
+    URL or Base64) are optional; ``delay_message`` is 1..15 seconds Z-API waits
+    before sending the next message.
+
+    A message mixing REPLY buttons with CALL/URL buttons is valid to build:
+    :func:`zapi_async.split` (used by the client by default) turns it into
+    messages WhatsApp accepts.
+    """
+
+    endpoint: ClassVar[str] = "send-button-actions"
+
+    phone: str
+    message: str
+    buttons: tuple[Button, ...] = attrs.field(converter=_as_buttons)
+    title: str | None = None
+    footer: str | None = None
+    image: str | None = None
+    delay_message: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_recipient("ButtonActionsMessage.phone", self.phone)
+        check_text("ButtonActionsMessage.message", self.message)
+        if not self.buttons:
+            raise ValidationError("ButtonActionsMessage.buttons", "should have at least one button")
+        seen: set[str] = set()
+        for index, button in enumerate(self.buttons):
+            if not isinstance(button, _BUTTON_TYPES):
+                raise ValidationError(
+                    f"ButtonActionsMessage.buttons[{index}]",
+                    "should be a CallButton, UrlButton or ReplyButton, "
+                    f"but was {type(button).__name__}",
+                )
+            if button.id is not None:
+                if button.id in seen:
+                    raise ValidationError(
+                        f"ButtonActionsMessage.buttons[{index}].id",
+                        f"should be unique within the message, but {button.id!r} is repeated",
+                    )
+                seen.add(button.id)
+        check_optional_text("ButtonActionsMessage.title", self.title)
+        check_optional_text("ButtonActionsMessage.footer", self.footer)
+        check_image("ButtonActionsMessage.image", self.image)
+        check_delay("ButtonActionsMessage.delay_message", self.delay_message)
+
+
+@attrs.frozen
+class SendResult:
+    """Z-API's answer to a successful send.
+
+    ``message_id`` is what replies and status webhooks reference (store it);
+    ``zaap_id`` is Z-API's internal id; ``id`` repeats ``message_id`` (Zapier
+    compatibility) and defaults to it when Z-API leaves it out.
+    """
+
+    zaap_id: str
+    message_id: str
+    id: str = attrs.field(default=attrs.Factory(lambda self: self.message_id, takes_self=True))
