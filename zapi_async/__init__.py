@@ -5,6 +5,7 @@ automatically), typed errors, and JSON exactly as Z-API documents it.
 """
 
 from ._checks import normalize_phone
+from .client import ZapiClient
 from .buttons import Button, CallButton, ReplyButton, UrlButton
 from .errors import (
     AuthenticationError,
@@ -51,6 +52,7 @@ __all__ = [
     "ValidationError",
     "WebhookError",
     "WireFormatError",
+    "ZapiClient",
     "ZapiConnectionError",
     "ZapiError",
     "ZapiHTTPError",

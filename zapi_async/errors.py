@@ -14,6 +14,7 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── ZapiConnectionError        the request never reached Z-API (safe to retry)
     ├── DeliveryUnknownError       (also a TimeoutError) the request may have reached Z-API
     ├── PartialSendError           a split message failed after some parts were sent
+    ├── ClientClosedError          (also a RuntimeError) the client was closed
     ├── QueueClosedError           submit() on a closed SendQueue
     ├── InstanceDisconnectedError  the instance's phone is not connected
     └── WebhookError               (also a ValueError) a webhook body that cannot be parsed
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AuthenticationError",
+    "ClientClosedError",
     "DeliveryUnknownError",
     "InstanceDisconnectedError",
     "MethodNotAllowedError",
@@ -199,6 +201,10 @@ class PartialSendError(ZapiError):
             f"part {failed_part + 1} of {total_parts} failed after {len(self.sent)} "
             f"part(s) were sent (message ids: {ids}): {error}"
         )
+
+
+class ClientClosedError(ZapiError, RuntimeError):
+    """The :class:`~zapi_async.ZapiClient` was closed; create a new one."""
 
 
 class QueueClosedError(ZapiError):

@@ -1,0 +1,117 @@
+"""HTTP plumbing shared by the client: secret redaction, body decoding, and the one
+function that maps a Z-API response status to an exception."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from .errors import (
+    AuthenticationError,
+    MethodNotAllowedError,
+    RateLimitedError,
+    ServerError,
+    UnsupportedMediaTypeError,
+    ZapiHTTPError,
+    error_text,
+)
+
+REDACTED = "***"
+
+# Error texts Z-API uses for a missing or wrong Client-Token (the status is 400 there).
+_CLIENT_TOKEN_ERRORS = ("null not allowed", "client-token", "client token")
+
+
+class Redactor:
+    """Replaces every secret it was given with ``***`` in any text."""
+
+    __slots__ = ("_secrets",)
+
+    def __init__(self, secrets: Iterable[str | None]) -> None:
+        # Longest first, so a secret containing another is fully hidden.
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    def deep(self, value: Any) -> Any:
+        """Redact every string inside decoded JSON (dicts and lists included)."""
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {self(str(k)): self.deep(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.deep(v) for v in value]
+        return value
+
+
+def decode_body(raw: bytes, content_type: str) -> Any:
+    """JSON when the body is JSON (whatever the header says), else the text."""
+    text = raw.decode("utf-8", errors="replace")
+    stripped = text.lstrip()
+    if "json" in content_type or stripped.startswith(("{", "[")):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _is_client_token_failure(text: str | None) -> bool:
+    lowered = (text or "").lower()
+    return any(marker in lowered for marker in _CLIENT_TOKEN_ERRORS)
+
+
+def error_for_status(
+    status: int,
+    body: Any,
+    *,
+    endpoint: str,
+    method: str,
+    headers: Mapping[str, str],
+    redact: Redactor,
+) -> ZapiHTTPError | None:
+    """The exception for a response, or ``None`` for a success (2xx)."""
+    if 200 <= status < 300:
+        return None
+    body = redact.deep(body)
+    text = error_text(body)
+    common: dict[str, Any] = {"endpoint": endpoint, "method": method, "error": text, "body": body}
+    if status in (401, 403) or _is_client_token_failure(text):
+        return AuthenticationError(status, **common)
+    if status == 405:
+        return MethodNotAllowedError(status, **common)
+    if status == 415:
+        return UnsupportedMediaTypeError(status, **common)
+    if status == 429:
+        return RateLimitedError(
+            status, retry_after=parse_retry_after(headers.get("Retry-After")), **common
+        )
+    if status >= 500:
+        return ServerError(status, **common)
+    return ZapiHTTPError(status, **common)

@@ -1,0 +1,323 @@
+"""``ZapiClient``: one pooled aiohttp session per Z-API instance.
+
+::
+
+    async with ZapiClient(instance_id, token, client_token=ct) as zapi:
+        results = await zapi.send_button_actions(message)
+
+The client owns (or borrows) one :class:`aiohttp.ClientSession`, turns models into
+Z-API's JSON, applies the limiter and the :class:`~zapi_async.RetryPolicy`, and maps
+every failure to the :mod:`zapi_async.errors` tree. The instance token and the
+Client-Token never appear in its repr, logs or exceptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json
+import logging
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+
+from . import splitter
+from ._checks import check_text
+from ._http import REDACTED, Redactor, decode_body, error_for_status
+from ._instance_api import InstanceAPI
+from .config import DEFAULT_BASE_URL, PoolLimits, Timeouts
+from .errors import (
+    ClientClosedError,
+    DeliveryUnknownError,
+    PartialSendError,
+    RateLimitedError,
+    ResponseFormatError,
+    ZapiConnectionError,
+    ZapiError,
+)
+from .messages import ButtonActionsMessage, Message, SendResult
+from .ratelimit import Limiter, Unlimited
+from .retry import RetryPolicy
+from .splitter import ButtonPolicy, check_compliant
+from .wire import WireFormatError, from_wire, to_wire
+
+__all__ = ["RetryObserver", "ZapiClient"]
+
+logger = logging.getLogger("zapi_async")
+
+#: Called before each retry with the error, the try number that failed and the delay.
+RetryObserver = Callable[[ZapiError, int, float], None]
+
+# Failures that happen before a single byte of the request is written.
+_NOT_SENT_ERRORS = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+
+
+class _State(enum.Enum):
+    UNOPENED = "unopened"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ZapiClient(InstanceAPI):
+    """Async client for one Z-API instance.
+
+    ``instance_id`` and ``token`` identify the instance; ``client_token`` is the
+    account's security token, sent as the ``Client-Token`` header when given.
+    ``base_url`` points elsewhere (a proxy, or :class:`~zapi_async.ZapiSandbox`).
+
+    Pass ``session=`` to borrow an existing :class:`aiohttp.ClientSession` (it is
+    never closed by the client); otherwise one is created on first use, inside the
+    running loop, with a connector tuned by ``pool`` and closed by :meth:`close` or
+    ``async with``. ``limiter`` paces every HTTP request (default: unlimited, but
+    a 429 still pauses all concurrent requests of this client); ``policy`` decides
+    how button messages are split.
+    """
+
+    def __init__(
+        self,
+        instance_id: str,
+        token: str,
+        *,
+        client_token: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        session: aiohttp.ClientSession | None = None,
+        pool: PoolLimits = PoolLimits(),
+        timeouts: Timeouts = Timeouts(),
+        retry: RetryPolicy = RetryPolicy(),
+        policy: ButtonPolicy = ButtonPolicy(),
+        limiter: Limiter | None = None,
+    ) -> None:
+        check_text("ZapiClient.instance_id", instance_id)
+        check_text("ZapiClient.token", token)
+        if client_token is not None:
+            check_text("ZapiClient.client_token", client_token)
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"ZapiClient.base_url should start with http(s)://, but was {base_url!r}"
+            )
+        self.instance_id = instance_id
+        self.base_url = base_url.rstrip("/")
+        self.pool = pool
+        self.timeouts = timeouts
+        self.retry = retry
+        self.policy = policy
+        self.limiter: Limiter = limiter if limiter is not None else Unlimited()
+        self._token = token
+        self._redact = Redactor([token, client_token])
+        self._url_prefix = f"{self.base_url}/instances/{instance_id}/token/{token}/"
+        self._display_prefix = f"/instances/{instance_id}/token/{REDACTED}/"
+        self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if client_token is not None:
+            self._headers["Client-Token"] = client_token
+        self._session = session
+        self._owns_session = session is None
+        self._state = _State.UNOPENED
+
+    def __repr__(self) -> str:
+        return (
+            f"ZapiClient(instance_id={self.instance_id!r}, base_url={self.base_url!r}, "
+            f"state={self._state.value!r})"
+        )
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def __aenter__(self) -> ZapiClient:
+        self._open_session()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._state is _State.CLOSED
+
+    async def close(self) -> None:
+        """Close the session if the client created it. Idempotent."""
+        session, self._state = self._session, _State.CLOSED
+        if self._owns_session and session is not None and not session.closed:
+            await session.close()
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        if self._state is _State.CLOSED:
+            raise ClientClosedError("this ZapiClient is closed; create a new one")
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=self.pool.max_connections,
+                limit_per_host=self.pool.max_connections_per_host,
+                keepalive_timeout=self.pool.keepalive_timeout,
+                ttl_dns_cache=self.pool.dns_cache_ttl,
+            )
+            timeout = aiohttp.ClientTimeout(
+                total=self.timeouts.total,
+                connect=self.timeouts.connect,
+                sock_read=self.timeouts.read,
+            )
+            self._session = aiohttp.ClientSession(connector=connector, timeout=timeout)
+        self._state = _State.OPEN
+        return self._session
+
+    # -- sending -------------------------------------------------------------------------
+
+    def plan(self, message: Message, *, split: bool = True) -> list[Message]:
+        """The requests :meth:`send` would make for ``message``, without sending.
+
+        Button messages are split per the client's ``policy`` (or, with
+        ``split=False``, checked and refused with :class:`~zapi_async.ValidationError`
+        when they do not comply).
+        """
+        if isinstance(message, ButtonActionsMessage):
+            if split:
+                return list(splitter.split(message, self.policy))
+            check_compliant(message, self.policy)
+        return [message]
+
+    async def send(self, message: Message, *, split: bool = True) -> list[SendResult]:
+        """Send any message model; returns one :class:`SendResult` per request made.
+
+        Parts of a split message go out in order, each only after the previous one
+        succeeded. If a later part fails, :class:`~zapi_async.PartialSendError` holds
+        the results of the parts already sent; if the first fails, its own error is
+        raised (nothing was sent).
+        """
+        return await self.send_parts(self.plan(message, split=split))
+
+    async def send_button_actions(
+        self, message: ButtonActionsMessage, *, split: bool = True
+    ) -> list[SendResult]:
+        """Send a message with action buttons, split into compliant parts by default.
+
+        With ``split=False`` a non-compliant message raises
+        :class:`~zapi_async.ValidationError` before any network I/O.
+        """
+        return await self.send(message, split=split)
+
+    async def send_parts(
+        self,
+        parts: Sequence[Message],
+        *,
+        limiter: Limiter | None = None,
+        on_retry: RetryObserver | None = None,
+    ) -> list[SendResult]:
+        """Send already planned parts in order (see :meth:`plan`).
+
+        ``limiter`` overrides the client's for these requests; ``on_retry`` observes
+        each retry (used by :class:`~zapi_async.SendQueue` for its statistics).
+        """
+        results: list[SendResult] = []
+        for index, part in enumerate(parts):
+            try:
+                body = await self._request(
+                    "POST", part.endpoint, to_wire(part), limiter=limiter, on_retry=on_retry
+                )
+                results.append(self._send_result(part.endpoint, body))
+            except ZapiError as exc:
+                if not results:
+                    raise
+                raise PartialSendError(results, index, len(parts), exc) from exc
+        return results
+
+    def _send_result(self, endpoint: str, body: Any) -> SendResult:
+        try:
+            return from_wire(body, SendResult)
+        except WireFormatError as exc:
+            raise ResponseFormatError(self._display(endpoint), str(exc), body) from None
+
+    async def request(self, method: str, endpoint: str, json: Any = None) -> Any:
+        """Call any Z-API endpoint; returns the decoded JSON body.
+
+        ``endpoint`` is the path after the token (``"status"``, ``"queue/count"``).
+        Errors, retries, pacing and redaction are the same as for :meth:`send`.
+        """
+        return await self._request(method.upper(), endpoint.lstrip("/"), json)
+
+    # -- one choke point for HTTP ------------------------------------------------------------
+
+    def _display(self, endpoint: str) -> str:
+        return self._redact(self._display_prefix + endpoint)
+
+    async def _request(
+        self,
+        method: str,
+        endpoint: str,
+        payload: Any,
+        *,
+        limiter: Limiter | None = None,
+        on_retry: RetryObserver | None = None,
+    ) -> Any:
+        limiter = limiter or self.limiter
+        body = None if payload is None else _dumps(payload)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        attempt = 0
+        while True:
+            attempt += 1
+            await limiter.acquire()
+            try:
+                return await self._attempt(method, endpoint, body)
+            except ZapiError as exc:
+                if isinstance(exc, RateLimitedError):
+                    await limiter.pause(
+                        exc.retry_after
+                        if exc.retry_after is not None
+                        else self.retry.backoff(attempt + 1)
+                    )
+                delay = self.retry.next_delay(attempt, exc, loop.time() - started)
+                if delay is None:
+                    raise
+                logger.info(
+                    "retrying %s %s in %.2fs after try %d: %s",
+                    method,
+                    self._display(endpoint),
+                    delay,
+                    attempt,
+                    exc,
+                )
+                if on_retry is not None:
+                    on_retry(exc, attempt, delay)
+                await self.retry.sleep(delay)
+
+    async def _attempt(self, method: str, endpoint: str, body: bytes | None) -> Any:
+        session = self._open_session()
+        display = self._display(endpoint)
+        failure: ZapiError | None = None
+        try:
+            async with session.request(
+                method, self._url_prefix + endpoint, data=body, headers=self._headers
+            ) as response:
+                raw = await response.read()
+                status, headers = response.status, response.headers
+                content_type = response.content_type
+        except _NOT_SENT_ERRORS as exc:
+            failure = ZapiConnectionError(display, self._describe(exc))
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            failure = DeliveryUnknownError(display, self._describe(exc))
+        if failure is not None:
+            # Raised outside the except block: aiohttp's exception (which may carry
+            # the tokenised URL) is not chained as __context__.
+            logger.warning("%s %s failed: %s", method, display, failure)
+            raise failure
+        decoded = decode_body(raw, content_type)
+        error = error_for_status(
+            status, decoded, endpoint=display, method=method, headers=headers, redact=self._redact
+        )
+        logger.debug("%s %s -> HTTP %d", method, display, status)
+        if error is not None:
+            raise error
+        return decoded
+
+    def _describe(self, exc: BaseException) -> str:
+        detail = str(exc) or "no detail"
+        return self._redact(f"{type(exc).__name__}: {detail}")
+
+
+def _dumps(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

@@ -1,0 +1,125 @@
+"""When and how long to wait before retrying a failed request.
+
+:class:`RetryPolicy` is a frozen value object; the client asks it two questions
+after each failure: *may this be retried?* and *how long to wait?*::
+
+    >>> policy = RetryPolicy(max_attempts=3, backoff_base=0.5, jitter=0.0)
+    >>> policy.delay_before(attempt=2, error=ServerError(503, endpoint="/x"))
+    1.0
+
+What is retried by default, and why:
+
+* connection failures before the request was sent (:class:`ZapiConnectionError`):
+  Z-API never saw it;
+* HTTP 429 (:class:`RateLimitedError`), waiting ``Retry-After`` when given;
+* HTTP 502, 503 and 504: a gateway or an overloaded server that did not process it.
+
+Not retried by default: :class:`DeliveryUnknownError` (a timeout or disconnect after
+the body may have reached Z-API). A retry could deliver the WhatsApp message twice,
+and a duplicate message is worse for a recipient than a reported failure. Opt in with
+``retry_delivery_unknown=True`` only if duplicates are acceptable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import attrs
+
+from .errors import (
+    DeliveryUnknownError,
+    RateLimitedError,
+    ServerError,
+    ZapiConnectionError,
+    ZapiError,
+)
+
+__all__ = ["RetryPolicy"]
+
+
+def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+            raise ValueError(
+                f"RetryPolicy.{attribute.name} should be a number >= {minimum}, but was {value!r}"
+            )
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """Bounded exponential backoff with jitter.
+
+    * ``max_attempts``: tries in total, the first included (default 4; 1 = never retry).
+    * ``max_elapsed``: seconds after the first try beyond which no retry starts
+      (default 30).
+    * ``backoff_base``: seconds before the first retry; doubles each retry
+      (default 0.5), capped at ``backoff_max`` (default 8).
+    * ``jitter``: fraction of each delay drawn at random (default 0.5: a delay of
+      2 s becomes 1..2 s), so many clients do not retry in lockstep.
+    * ``retry_statuses``: HTTP statuses retried (default 502, 503, 504).
+    * ``retry_rate_limited``: retry 429 (default True), after ``Retry-After`` (capped
+      at ``max_retry_after`` seconds, default 120) or the backoff when absent.
+    * ``retry_delivery_unknown``: retry ambiguous failures (default False; see module
+      docs).
+    * ``sleep`` / ``random``: injectable for tests.
+    """
+
+    max_attempts: int = attrs.field(default=4, validator=_at_least(1))
+    max_elapsed: float = attrs.field(default=30.0, validator=_at_least(0))
+    backoff_base: float = attrs.field(default=0.5, validator=_at_least(0))
+    backoff_max: float = attrs.field(default=8.0, validator=_at_least(0))
+    jitter: float = attrs.field(default=0.5, validator=_at_least(0))
+    retry_statuses: frozenset[int] = attrs.field(
+        default=frozenset({502, 503, 504}), converter=frozenset
+    )
+    retry_rate_limited: bool = True
+    max_retry_after: float = attrs.field(default=120.0, validator=_at_least(0))
+    retry_delivery_unknown: bool = False
+    sleep: Callable[[float], Awaitable[None]] = attrs.field(default=asyncio.sleep, repr=False)
+    random: Callable[[], float] = attrs.field(default=random.random, repr=False)
+
+    @classmethod
+    def never(cls) -> RetryPolicy:
+        """A policy that makes exactly one attempt."""
+        return cls(max_attempts=1)
+
+    def is_retryable(self, error: ZapiError) -> bool:
+        """Whether ``error`` is of a kind this policy retries (attempt limits aside)."""
+        if isinstance(error, ZapiConnectionError):
+            return True
+        if isinstance(error, RateLimitedError):
+            return self.retry_rate_limited
+        if isinstance(error, ServerError):
+            return error.status in self.retry_statuses
+        if isinstance(error, DeliveryUnknownError):
+            return self.retry_delivery_unknown
+        return False
+
+    def backoff(self, attempt: int) -> float:
+        """Jittered exponential delay before try number ``attempt`` (2 = first retry)."""
+        delay = min(self.backoff_max, self.backoff_base * 2 ** max(0, attempt - 2))
+        jitter = min(1.0, self.jitter)
+        return float(delay * (1 - jitter * self.random()))
+
+    def delay_before(self, attempt: int, error: ZapiError) -> float:
+        """Seconds to wait before try number ``attempt`` after ``error``."""
+        if isinstance(error, RateLimitedError) and error.retry_after is not None:
+            return min(error.retry_after, self.max_retry_after)
+        return self.backoff(attempt)
+
+    def next_delay(self, attempt: int, error: ZapiError, elapsed: float) -> float | None:
+        """Delay before retrying after failed try ``attempt``, or ``None`` to give up.
+
+        ``elapsed`` is the time in seconds since the first try started.
+        """
+        if attempt >= self.max_attempts or not self.is_retryable(error):
+            return None
+        delay = self.delay_before(attempt + 1, error)
+        if elapsed + delay > self.max_elapsed:
+            return None
+        return delay
