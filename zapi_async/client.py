@@ -17,9 +17,9 @@ import asyncio
 import enum
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 
@@ -27,6 +27,7 @@ from . import splitter
 from ._checks import check_text
 from ._http import REDACTED, Redactor, decode_body, error_for_status
 from ._instance_api import InstanceAPI
+from .bulk import send_many
 from .config import DEFAULT_BASE_URL, PoolLimits, Timeouts
 from .errors import (
     ClientClosedError,
@@ -38,6 +39,8 @@ from .errors import (
     ZapiError,
 )
 from .messages import ButtonActionsMessage, Message, SendResult
+from .outcomes import Outcome
+from .pacing import PacingProfile
 from .ratelimit import Limiter, Unlimited
 from .retry import RetryPolicy
 from .splitter import ButtonPolicy, check_compliant
@@ -46,6 +49,8 @@ from .wire import WireFormatError, from_wire, to_wire
 __all__ = ["RetryObserver", "ZapiClient"]
 
 logger = logging.getLogger("zapi_async")
+
+M = TypeVar("M", bound=Message)
 
 #: Called before each retry with the error, the try number that failed and the delay.
 RetryObserver = Callable[[ZapiError, int, float], None]
@@ -230,6 +235,34 @@ class ZapiClient(InstanceAPI):
             return from_wire(body, SendResult)
         except WireFormatError as exc:
             raise ResponseFormatError(self._display(endpoint), str(exc), body) from None
+
+    def send_many(
+        self,
+        messages: Iterable[M] | AsyncIterable[M],
+        *,
+        rate: float | None = None,
+        burst: int = 1,
+        concurrency: int = 8,
+        ordered: bool = False,
+        limiter: Limiter | None = None,
+        pacing: PacingProfile | None = None,
+        check_status: bool = False,
+    ) -> AsyncIterator[Outcome[M]]:
+        """Send any number of messages concurrently; yield one outcome per input.
+
+        See :func:`zapi_async.bulk.send_many` for the details.
+        """
+        return send_many(
+            self,
+            messages,
+            rate=rate,
+            burst=burst,
+            concurrency=concurrency,
+            ordered=ordered,
+            limiter=limiter,
+            pacing=pacing,
+            check_status=check_status,
+        )
 
     async def request(self, method: str, endpoint: str, json: Any = None) -> Any:
         """Call any Z-API endpoint; returns the decoded JSON body.

@@ -1,0 +1,92 @@
+"""10,000 messages through send_many against a faulty sandbox: every input gets exactly
+one outcome, nothing is sent twice, and each outcome tells the truth."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from zapi_async import ButtonActionsMessage, ReplyButton, ZapiClient
+from zapi_async.outcomes import Outcome
+from zapi_async.retry import RetryPolicy
+from zapi_async.sandbox import FaultPlan, ZapiSandbox
+
+MESSAGES = 10_000
+RECIPIENTS = 400
+
+
+def spiky_latency(rng: random.Random) -> float:
+    return 0.02 if rng.random() < 0.005 else 0.0
+
+
+def campaign() -> list[ButtonActionsMessage]:
+    return [
+        ButtonActionsMessage(
+            phone=f"5511{900000000 + i % RECIPIENTS}",
+            message=f"campaign message #{i}",
+            buttons=[ReplyButton("Stop", id="stop")],
+        )
+        for i in range(MESSAGES)
+    ]
+
+
+@pytest.mark.slow
+async def test_fault_run_accounts_for_every_message(capsys: pytest.CaptureFixture[str]) -> None:
+    plan = FaultPlan(
+        error_rate=0.10,
+        error_status=503,
+        rate_limit_rate=0.05,
+        retry_after=0.001,
+        drop_rate=0.02,
+        drop_after_accept_ratio=0.5,
+        latency=spiky_latency,
+    )
+    retry = RetryPolicy(max_attempts=3, backoff_base=0.001, backoff_max=0.004)
+    messages = campaign()
+    async with ZapiSandbox(seed=2026) as sandbox:
+        sandbox.fault_plan = plan
+        async with ZapiClient(
+            sandbox.instance_id, sandbox.token, base_url=sandbox.base_url, retry=retry
+        ) as zapi:
+            outcomes: list[Outcome[ButtonActionsMessage]] = [
+                outcome async for outcome in zapi.send_many(iter(messages), concurrency=32)
+            ]
+        accepted = Counter(record.text for record in sandbox.messages)
+        records = {record.text: record for record in sandbox.messages}
+        faults = Counter(request.fault for request in sandbox.requests)
+
+    # Every input has exactly one outcome, carrying the input it belongs to.
+    assert sorted(o.index for o in outcomes) == list(range(MESSAGES))
+    assert all(o.item is messages[o.index] for o in outcomes)
+    # Nothing was accepted twice.
+    assert max(accepted.values()) == 1
+    by_status = Counter(o.status for o in outcomes)
+    for outcome in outcomes:
+        text = outcome.item.message
+        if outcome.status == "sent":
+            assert accepted[text] == 1
+            assert [r.message_id for r in outcome.results] == [records[text].message_id]
+        elif outcome.status == "failed":
+            assert accepted[text] == 0, f"reported failed but was accepted: {text}"
+            assert outcome.error is not None
+        else:
+            assert outcome.status == "unknown", outcome
+    # "unknown" exactly where a connection dropped after the body went out: drops are
+    # never retried, so each drop is one unknown outcome, and the sandbox accepted
+    # exactly those whose drop came after acceptance.
+    unknown = [o for o in outcomes if o.status == "unknown"]
+    assert len(unknown) == faults["drop_before"] + faults["drop_after"]
+    assert sum(accepted[o.item.message] for o in unknown) == faults["drop_after"]
+    assert faults["error"] > 0 and faults["rate_limit"] > 0 and faults["drop_after"] > 0
+
+    with capsys.disabled():
+        print("\nfault run accounting")
+        print(f"  inputs            {MESSAGES:>6}")
+        for status in ("sent", "failed", "unknown", "partial", "unsent"):
+            print(f"  outcome {status:<9} {by_status[status]:>6}")
+        print(f"  accepted by sandbox {sum(accepted.values()):>4}")
+        for fault in ("error", "rate_limit", "drop_before", "drop_after"):
+            print(f"  injected {fault:<11} {faults[fault]:>5}")
+    assert by_status["sent"] + by_status["failed"] + by_status["unknown"] == MESSAGES

@@ -1,0 +1,164 @@
+"""Pacing profiles: send like a person, not like a blaster.
+
+WhatsApp bans numbers that send many identical messages at machine-regular speed,
+especially numbers that are new. A rate limit alone keeps Z-API happy; it does not
+keep the *number* safe. A :class:`PacingProfile` adds three habits on top of any
+limiter, all off unless you pass one (``SendQueue(client, pacing=PacingProfile.careful())``):
+
+* **jittered gaps**: each message waits a random ``min_gap..max_gap`` seconds after
+  the previous one, so the traffic has no fixed rhythm;
+* **a daily cap**: at most ``daily_cap`` messages per (UTC) day for the instance;
+  beyond it :class:`DailyCapReachedError` is raised and nothing is sent;
+* **a warm-up ramp**: a number first used on ``warmup_start`` may send only
+  ``warmup_initial`` messages on its first day, growing by ``warmup_growth`` per
+  day until ``daily_cap``.
+
+The counts live in this process: restarting it resets today's count. Several
+processes sharing one number need a shared limiter (see the Redis limiter).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from datetime import date, datetime, timezone
+from typing import Any
+
+import attrs
+
+from .errors import ZapiError
+from .ratelimit import Clock, Limiter, Sleep, Unlimited, _loop_time
+
+__all__ = ["DailyCapReachedError", "PacedLimiter", "PacingProfile"]
+
+
+class DailyCapReachedError(ZapiError):
+    """The instance reached its daily message cap; nothing was sent."""
+
+    def __init__(self, cap: int, day: date) -> None:
+        self.cap = cap
+        self.day = day
+        super().__init__(f"daily cap of {cap} messages reached for {day.isoformat()} (UTC)")
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or value < 0):
+        raise ValueError(f"PacingProfile.{attribute.name} should be >= 0, but was {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class PacingProfile:
+    """Human-like pacing for one instance. All fields optional; seconds and counts.
+
+    * ``min_gap`` / ``max_gap``: random gap between consecutive messages.
+    * ``daily_cap``: messages per UTC day (``None``: no cap).
+    * ``warmup_start``: first day the number sent (``None``: no warm-up).
+    * ``warmup_initial``: cap on that first day; ``warmup_growth``: daily factor.
+    """
+
+    min_gap: float = attrs.field(default=0.0, validator=_non_negative)
+    max_gap: float = attrs.field(default=0.0, validator=_non_negative)
+    daily_cap: int | None = attrs.field(default=None, validator=_non_negative)
+    warmup_start: date | None = None
+    warmup_initial: int = attrs.field(default=20, validator=_non_negative)
+    warmup_growth: float = attrs.field(default=2.0, validator=_non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_gap < self.min_gap:
+            raise ValueError(
+                f"PacingProfile.max_gap should be >= min_gap ({self.min_gap}), "
+                f"but was {self.max_gap}"
+            )
+
+    @classmethod
+    def careful(cls, *, warmup_start: date | None = None) -> PacingProfile:
+        """A conservative preset: 2-6 s between messages, 1000 per day.
+
+        Pass ``warmup_start`` for a number that started sending recently.
+        """
+        return cls(min_gap=2.0, max_gap=6.0, daily_cap=1000, warmup_start=warmup_start)
+
+    def cap_for(self, day: date) -> int | None:
+        """Messages allowed on ``day`` (``None``: unlimited)."""
+        if self.warmup_start is None:
+            return self.daily_cap
+        age = max(0, (day - self.warmup_start).days)
+        ramp = int(self.warmup_initial * self.warmup_growth**age)
+        return ramp if self.daily_cap is None else min(ramp, self.daily_cap)
+
+
+def _utc_today(now: float) -> date:
+    return datetime.fromtimestamp(now, tz=timezone.utc).date()
+
+
+class PacedLimiter:
+    """A :class:`~zapi_async.ratelimit.Limiter` applying a :class:`PacingProfile`
+    on top of another limiter (the rate limit)."""
+
+    __slots__ = (
+        "_clock",
+        "_count",
+        "_day",
+        "_inner",
+        "_next_at",
+        "_profile",
+        "_random",
+        "_sleep",
+        "_wall",
+    )
+
+    def __init__(
+        self,
+        profile: PacingProfile,
+        inner: Limiter | None = None,
+        *,
+        clock: Clock = _loop_time,
+        sleep: Sleep = asyncio.sleep,
+        wall_clock: Clock = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._profile = profile
+        self._inner: Limiter = inner if inner is not None else Unlimited(clock=clock, sleep=sleep)
+        self._clock = clock
+        self._sleep = sleep
+        self._wall = wall_clock
+        self._random = rng or random.Random()
+        self._next_at = float("-inf")
+        self._day: date | None = None
+        self._count = 0
+
+    @property
+    def sent_today(self) -> int:
+        """Permissions granted on the current UTC day."""
+        return self._count if self._day == _utc_today(self._wall()) else 0
+
+    def _take_daily_slot(self) -> None:
+        today = _utc_today(self._wall())
+        if today != self._day:
+            self._day, self._count = today, 0
+        cap = self._profile.cap_for(today)
+        if cap is not None and self._count >= cap:
+            raise DailyCapReachedError(cap, today)
+        self._count += 1
+
+    async def acquire(self) -> None:
+        """Wait for the inner limiter, the jittered gap, and a slot under today's cap."""
+        self._take_daily_slot()
+        try:
+            await self._inner.acquire()
+        except BaseException:
+            self._count -= 1  # the slot was never used
+            raise
+        profile = self._profile
+        if profile.max_gap > 0:
+            gap = self._random.uniform(profile.min_gap, profile.max_gap)
+            now = self._clock()
+            slot = max(now, self._next_at)
+            self._next_at = slot + gap
+            if slot > now:
+                await self._sleep(slot - now)
+
+    async def pause(self, seconds: float) -> None:
+        """Pause the inner limiter (e.g. after a 429)."""
+        await self._inner.pause(seconds)

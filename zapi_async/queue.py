@@ -1,0 +1,309 @@
+"""``SendQueue``: a bounded, rate-limited worker pool for sending many messages.
+
+::
+
+    async with SendQueue(zapi, rate=10, burst=3, workers=8) as queue:
+        future = await queue.submit(message)   # waits while the buffer is full
+        results = await future                 # list[SendResult], or the send's error
+
+Guarantees:
+
+* **order per recipient**: messages to one phone are sent one at a time, in
+  submission order (split parts included); different recipients go in parallel;
+* **backpressure**: at most ``maxsize`` messages wait in the buffer; ``submit()``
+  waits for room;
+* **every message gets exactly one outcome**: ``sent``, ``failed``, ``partial``,
+  ``unknown`` or ``unsent`` (see :class:`~zapi_async.Outcome`), counted in
+  :attr:`SendQueue.stats`;
+* **nothing lost on shutdown**: ``close()`` drains; ``close(cancel=True)`` (or
+  leaving ``async with`` on an exception, or cancelling ``close()``) stops early and
+  returns the messages never attempted, so they can be persisted and resent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .errors import DeliveryUnknownError, QueueClosedError, ZapiError
+from .messages import Message, SendResult
+from .outcomes import OutcomeStatus, QueueStats, classify
+from .pacing import PacedLimiter, PacingProfile
+from .ratelimit import Limiter, RateLimiter
+
+if TYPE_CHECKING:
+    from .client import ZapiClient
+
+__all__ = ["SendQueue"]
+
+logger = logging.getLogger("zapi_async.queue")
+
+#: Seconds of history behind :attr:`QueueStats.rate`.
+RATE_WINDOW = 5.0
+
+
+@attrs.define(eq=False)
+class _Entry:
+    seq: int
+    message: Message
+    parts: list[Message]
+    future: asyncio.Future[list[SendResult]]
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    # Outcomes are counted in stats; a caller ignoring a future must not get
+    # "exception was never retrieved" noise.
+    if not future.cancelled():
+        future.exception()
+
+
+class SendQueue:
+    """Send messages through ``client`` with ``workers`` concurrent senders.
+
+    * ``rate`` / ``burst``: requests per second and burst for this queue (default:
+      the client's own limiter). ``limiter`` replaces both with any
+      :class:`~zapi_async.ratelimit.Limiter` (e.g. a shared Redis one).
+    * ``pacing``: a :class:`~zapi_async.PacingProfile` against number bans (off).
+    * ``maxsize``: messages buffered before ``submit()`` waits (default 1000).
+    * ``split``: split button messages (default True, as the client does).
+    * ``on_progress``: called with a :class:`~zapi_async.QueueStats` after each outcome.
+    """
+
+    def __init__(
+        self,
+        client: ZapiClient,
+        *,
+        rate: float | None = None,
+        burst: int = 1,
+        workers: int = 8,
+        maxsize: int = 1000,
+        limiter: Limiter | None = None,
+        pacing: PacingProfile | None = None,
+        split: bool = True,
+        on_progress: Callable[[QueueStats], None] | None = None,
+    ) -> None:
+        if workers < 1:
+            raise ValueError(f"SendQueue.workers should be >= 1, but was {workers}")
+        if maxsize < 1:
+            raise ValueError(f"SendQueue.maxsize should be >= 1, but was {maxsize}")
+        if limiter is None and rate is not None:
+            limiter = RateLimiter(rate, burst)
+        if pacing is not None:
+            limiter = PacedLimiter(pacing, limiter or client.limiter)
+        self._client = client
+        self._limiter = limiter
+        self._split = split
+        self._on_progress = on_progress
+        self._worker_count = workers
+        self._workers: list[asyncio.Task[None]] = []
+        # asyncio primitives bind to the running loop on first use, not here.
+        self._capacity = asyncio.Semaphore(maxsize)
+        self._ready: asyncio.Queue[_Entry | None] = asyncio.Queue()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._lanes: dict[str, deque[_Entry]] = {}
+        self._closed = False
+        self._seq = 0
+        self._counts: dict[str, int] = dict.fromkeys(
+            ("submitted", "sent", "failed", "unknown", "unsent", "retried", "in_flight"), 0
+        )
+        self._unfinished = 0
+        self._recent: deque[float] = deque()
+        self._started_at: float | None = None
+        #: Messages never attempted, set by a cancelling close.
+        self.unsent: list[Message] = []
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def __aenter__(self) -> SendQueue:
+        self._start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close(cancel=exc_type is not None)
+
+    def _start(self) -> None:
+        if self._workers:
+            return
+        loop = asyncio.get_running_loop()
+        self._started_at = loop.time()
+        self._workers = [
+            loop.create_task(self._work(), name=f"zapi-send-worker-{i}")
+            for i in range(self._worker_count)
+        ]
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
+    async def close(self, *, cancel: bool = False) -> list[Message]:
+        """Stop accepting messages; drain what was submitted, then stop the workers.
+
+        With ``cancel=True`` messages not yet started are not sent: they get the
+        ``unsent`` outcome (their futures raise :class:`~zapi_async.QueueClosedError`)
+        and are returned, in submission order; sends in flight finish first. If the
+        task awaiting ``close()`` is cancelled, the same happens and the messages are
+        left in :attr:`unsent`.
+        """
+        self._closed = True
+        if not self._workers:
+            return []
+        if cancel:
+            self._withdraw_all()
+        try:
+            await self._idle.wait()
+        except asyncio.CancelledError:
+            self._withdraw_all()
+            for task in self._workers:
+                task.cancel()
+            await asyncio.gather(*self._workers, return_exceptions=True)
+            raise
+        for _ in self._workers:
+            self._ready.put_nowait(None)
+        await asyncio.gather(*self._workers)
+        return list(self.unsent)
+
+    # -- submitting ---------------------------------------------------------------------
+
+    async def submit(self, message: Message) -> asyncio.Future[list[SendResult]]:
+        """Queue ``message``; returns a future of its results.
+
+        Waits while the buffer is full. Raises :class:`~zapi_async.ValidationError`
+        for a message that cannot be sent (before queueing it) and
+        :class:`~zapi_async.QueueClosedError` once the queue is closed. Cancelling
+        the returned future before the send starts withdraws the message.
+        """
+        if self._closed:
+            raise QueueClosedError("the queue is closed; no more messages are accepted")
+        parts = self._client.plan(message, split=self._split)
+        self._start()
+        await self._capacity.acquire()
+        if self._closed:
+            self._capacity.release()
+            raise QueueClosedError("the queue was closed while waiting for room")
+        future: asyncio.Future[list[SendResult]] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieve)
+        entry = _Entry(self._seq, message, parts, future)
+        self._seq += 1
+        self._counts["submitted"] += 1
+        self._unfinished += 1
+        self._idle.clear()
+        lane = self._lanes.get(message.phone)
+        if lane is None:
+            self._lanes[message.phone] = deque()
+            self._ready.put_nowait(entry)
+        else:
+            lane.append(entry)
+        return future
+
+    # -- working ------------------------------------------------------------------------
+
+    async def _work(self) -> None:
+        while (entry := await self._ready.get()) is not None:
+            self._capacity.release()
+            if entry.future.cancelled():
+                self._finish(entry, "unsent")
+                continue
+            self._counts["in_flight"] += 1
+            try:
+                results = await self._client.send_parts(
+                    entry.parts, limiter=self._limiter, on_retry=self._count_retry
+                )
+            except ZapiError as exc:
+                self._settle(entry, classify(exc), error=exc)
+            except asyncio.CancelledError:
+                self._settle(
+                    entry,
+                    "unknown",
+                    error=DeliveryUnknownError("(queue)", "the queue was cancelled mid-send"),
+                )
+                raise
+            except Exception as exc:  # a bug must not kill the worker or lose the entry
+                logger.exception("unexpected error while sending message %d", entry.seq)
+                self._settle(entry, "failed", error=exc)
+            else:
+                self._settle(entry, "sent", results=results)
+
+    def _settle(
+        self,
+        entry: _Entry,
+        status: OutcomeStatus,
+        *,
+        results: list[SendResult] | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        self._counts["in_flight"] -= 1
+        if not entry.future.done():
+            if error is not None:
+                entry.future.set_exception(error)
+            else:
+                entry.future.set_result(results or [])
+        self._finish(entry, status)
+
+    def _finish(self, entry: _Entry, status: OutcomeStatus) -> None:
+        key = "failed" if status == "partial" else status
+        self._counts[key] += 1
+        if status == "sent":
+            self._recent.append(asyncio.get_running_loop().time())
+        lane = self._lanes.get(entry.message.phone)
+        if lane:
+            self._ready.put_nowait(lane.popleft())
+        elif lane is not None:
+            del self._lanes[entry.message.phone]
+        self._unfinished -= 1
+        if self._unfinished == 0:
+            self._idle.set()
+        if self._on_progress is not None:
+            self._on_progress(self.stats)
+
+    def _withdraw_all(self) -> None:
+        """Give every not-yet-started entry the ``unsent`` outcome."""
+        waiting: list[_Entry] = []
+        while not self._ready.empty():
+            item = self._ready.get_nowait()
+            if item is not None:
+                waiting.append(item)
+                self._capacity.release()
+        for lane in self._lanes.values():
+            waiting.extend(lane)
+            for _ in lane:
+                self._capacity.release()
+            lane.clear()
+        waiting.sort(key=lambda e: e.seq)
+        for entry in waiting:
+            if not entry.future.done():
+                entry.future.set_exception(
+                    QueueClosedError("the queue was closed before this message was sent")
+                )
+            self.unsent.append(entry.message)
+            self._finish(entry, "unsent")
+
+    def _count_retry(self, error: ZapiError, attempt: int, delay: float) -> None:
+        self._counts["retried"] += 1
+
+    # -- observing ------------------------------------------------------------------------
+
+    @property
+    def stats(self) -> QueueStats:
+        """Current counters (a snapshot)."""
+        rate = 0.0
+        if self._started_at is not None:
+            now = asyncio.get_running_loop().time()
+            while self._recent and self._recent[0] < now - RATE_WINDOW:
+                self._recent.popleft()
+            span = min(RATE_WINDOW, now - self._started_at)
+            rate = len(self._recent) / span if span > 0 else 0.0
+        queued = self._unfinished - self._counts["in_flight"]
+        return QueueStats(queued=queued, rate=rate, **self._counts)
