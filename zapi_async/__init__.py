@@ -4,11 +4,16 @@ Action buttons that always comply with WhatsApp's rules (mixed sets are split
 automatically), typed errors, and JSON exactly as Z-API documents it.
 """
 
+import logging
+
 from ._checks import normalize_phone
-from .client import ZapiClient
+from .bulk import send_many
 from .buttons import Button, CallButton, ReplyButton, UrlButton
+from .client import ZapiClient
+from .config import PoolLimits, Timeouts
 from .errors import (
     AuthenticationError,
+    ClientClosedError,
     DeliveryUnknownError,
     InstanceDisconnectedError,
     MethodNotAllowedError,
@@ -24,29 +29,76 @@ from .errors import (
     ZapiError,
     ZapiHTTPError,
 )
+from .instance import InstanceStatus, QueuedMessage, QueuePage
+from .list_messages import (
+    AnyButtonList,
+    ButtonListImageMessage,
+    ButtonListMessage,
+    ButtonListVideoMessage,
+    ListButton,
+    ListOption,
+    OptionListMessage,
+    button_list,
+)
 from .messages import ButtonActionsMessage, Message, SendResult
+from .outcomes import Outcome, QueueStats
+from .pacing import DailyCapReachedError, PacingProfile
+from .payment_messages import OtpButtonMessage, PixButtonMessage, PixKeyType
+from .queue import SendQueue
+from .ratelimit import Limiter, RateLimiter
+from .retry import RetryPolicy
 from .splitter import ButtonPolicy, check_compliant, is_compliant, split
+from .text_messages import TextMessage
 from .wire import WireFormatError, from_wire, to_wire
 
 __version__ = "0.1.0.dev0"
 
+# A library never configures logging; this keeps Python from printing our warnings
+# to stderr when the application has not configured logging either.
+logging.getLogger("zapi_async").addHandler(logging.NullHandler())
+
 __all__ = [
+    "AnyButtonList",
     "AuthenticationError",
     "Button",
     "ButtonActionsMessage",
+    "ButtonListImageMessage",
+    "ButtonListMessage",
+    "ButtonListVideoMessage",
     "ButtonPolicy",
     "CallButton",
+    "ClientClosedError",
+    "DailyCapReachedError",
     "DeliveryUnknownError",
     "InstanceDisconnectedError",
+    "InstanceStatus",
+    "Limiter",
+    "ListButton",
+    "ListOption",
     "Message",
     "MethodNotAllowedError",
+    "OptionListMessage",
+    "OtpButtonMessage",
+    "Outcome",
+    "PacingProfile",
     "PartialSendError",
+    "PixButtonMessage",
+    "PixKeyType",
+    "PoolLimits",
     "QueueClosedError",
+    "QueuePage",
+    "QueueStats",
+    "QueuedMessage",
     "RateLimitedError",
+    "RateLimiter",
     "ReplyButton",
     "ResponseFormatError",
+    "RetryPolicy",
+    "SendQueue",
     "SendResult",
     "ServerError",
+    "TextMessage",
+    "Timeouts",
     "UnsupportedMediaTypeError",
     "UrlButton",
     "ValidationError",
@@ -56,10 +108,12 @@ __all__ = [
     "ZapiConnectionError",
     "ZapiError",
     "ZapiHTTPError",
+    "button_list",
     "check_compliant",
     "from_wire",
     "is_compliant",
     "normalize_phone",
+    "send_many",
     "split",
     "to_wire",
 ]

@@ -336,7 +336,7 @@ class ZapiClient(InstanceAPI):
         if failure is not None:
             # Raised outside the except block: aiohttp's exception (which may carry
             # the tokenised URL) is not chained as __context__.
-            logger.warning("%s %s failed: %s", method, display, failure)
+            logger.warning("%s", failure)
             raise failure
         decoded = decode_body(raw, content_type)
         error = error_for_status(
