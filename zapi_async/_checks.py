@@ -7,7 +7,6 @@ none of them rewrites input (use :func:`normalize_phone` explicitly for that).
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from .errors import ValidationError
 
@@ -16,6 +15,7 @@ __all__ = [
     "check_dial_number",
     "check_http_url",
     "check_image",
+    "check_optional_id",
     "check_optional_text",
     "check_recipient",
     "check_text",
@@ -29,11 +29,17 @@ MAX_PHONE_DIGITS = 15
 MIN_DELAY_SECONDS = 1
 MAX_DELAY_SECONDS = 15
 
-_DIGITS = re.compile(rf"\d{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
-_DIAL = re.compile(rf"\+?\d{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
+# ASCII digits only: ``\d`` would also accept Arabic-Indic or full-width digits.
+_DIGITS = re.compile(rf"[0-9]{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
+_DIAL = re.compile(rf"\+?[0-9]{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
 # New-style group ids ("120363019502650977-group") and old ones ("5511999999999-1623281429").
-_GROUP = re.compile(r"\d{6,30}-(?:group|\d{6,14})")
-_PHONE_PUNCTUATION = re.compile(r"[\s().\-+]")
+_GROUP = re.compile(r"[0-9]{6,30}-(?:group|[0-9]{6,14})")
+_PHONE_PUNCTUATION = re.compile(r"[\s().\-]")
+_SPACE = re.compile(r"\s")
+# scheme, optional user info, a host (name, IPv4 or [IPv6]), optional port and rest.
+_HTTP_URL = re.compile(
+    r"https?://(?:[^\s/?#]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#:@\[\]]+)(?::[0-9]*)?(?:[/?#]\S*)?"
+)
 _BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
 _DATA_URI = re.compile(r"data:image/[A-Za-z0-9.+-]+;base64,")
 
@@ -41,18 +47,23 @@ _DATA_URI = re.compile(r"data:image/[A-Za-z0-9.+-]+;base64,")
 def normalize_phone(value: str) -> str:
     """Return ``value`` as Z-API's digits-only ``DDI DDD NUMBER`` form.
 
-    Strips spaces, dashes, dots, parentheses and a leading ``+``::
+    Strips spaces, dashes, dots, parentheses and one leading ``+``::
 
         >>> normalize_phone("+55 (11) 99999-9999")
         '5511999999999'
 
-    Raises :class:`~zapi_async.ValidationError` when what is left is not 8 to 15 digits.
+    Raises :class:`~zapi_async.ValidationError` when what is left is not 8 to 15
+    ASCII digits (a country code is required: Z-API does not guess one).
     """
+    if not isinstance(value, str):
+        raise ValidationError("phone", f"should be a string, but was {type(value).__name__}")
     cleaned = _PHONE_PUNCTUATION.sub("", value)
+    cleaned = cleaned.removeprefix("+")
     if not _DIGITS.fullmatch(cleaned):
         raise ValidationError(
             "phone",
-            f"should be a phone number with country and area code, but was {value!r}",
+            f"should be a phone number of {MIN_PHONE_DIGITS}-{MAX_PHONE_DIGITS} digits with "
+            f"country and area code, but was {value!r}",
         )
     return cleaned
 
@@ -94,7 +105,7 @@ def check_text(field: str, value: object) -> None:
     if not isinstance(value, str):
         raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
     if not value.strip():
-        raise ValidationError(field, "should not be empty")
+        raise ValidationError(field, "should not be empty or only whitespace")
 
 
 def check_optional_text(field: str, value: object) -> None:
@@ -104,19 +115,20 @@ def check_optional_text(field: str, value: object) -> None:
 
 
 def check_http_url(field: str, value: object) -> None:
-    """An absolute ``http://`` or ``https://`` URL with a host."""
+    """An absolute ``http://`` or ``https://`` URL with a host and no spaces."""
     if not isinstance(value, str):
         raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
-    if not value.startswith(("http://", "https://")) or any(c.isspace() for c in value):
+    if not value.startswith(("http://", "https://")):
         raise ValidationError(
-            field, f"should be a URL starting with http:// or https://, but was {value!r}"
+            field, f"should be a URL starting with http:// or https://, but was {_preview(value)}"
         )
-    try:
-        host = urlsplit(value).hostname
-    except ValueError:
-        host = None
-    if not host:
-        raise ValidationError(field, f"should be a URL with a host name, but was {value!r}")
+    if _SPACE.search(value):
+        raise ValidationError(
+            field,
+            f"should be a URL without spaces (encode them as %20), but was {_preview(value)}",
+        )
+    if not _HTTP_URL.fullmatch(value):
+        raise ValidationError(field, f"should be a URL with a host name, but was {_preview(value)}")
 
 
 def check_image(field: str, value: object) -> None:
@@ -133,10 +145,12 @@ def check_image(field: str, value: object) -> None:
         match = _DATA_URI.match(value)
         if not match:
             raise ValidationError(
-                field, "a data URI should look like 'data:image/png;base64,<data>'"
+                field,
+                "should be a data URI like 'data:image/png;base64,<data>', "
+                f"but was {_preview(value)}",
             )
         payload = value[match.end() :]
-    if not payload or not _BASE64.fullmatch(payload):
+    if not _is_base64(payload):
         raise ValidationError(
             field,
             "should be an http(s) URL, Base64 data or a data:image/...;base64, URI, "
@@ -170,5 +184,12 @@ def check_optional_id(field: str, value: object) -> None:
         raise ValidationError(field, "should not be empty (omit it instead)")
 
 
-def _preview(value: str, limit: int = 40) -> str:
+def _is_base64(payload: str) -> bool:
+    """Standard, padded Base64 (line breaks allowed): the alphabet and a length of 4n."""
+    if not payload or not _BASE64.fullmatch(payload):
+        return False
+    return (len(payload) - payload.count("\n") - payload.count("\r")) % 4 == 0
+
+
+def _preview(value: str, limit: int = 60) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")

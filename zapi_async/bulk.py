@@ -71,8 +71,13 @@ async def send_many(
     remaining messages get the ``unsent`` outcome with that error instead of
     failing one by one.
 
+    If iterating ``messages`` raises, nothing more is read; the messages already read
+    are still sent and yield their outcomes, then the error is raised.
+
     Leaving the ``async for`` early (``break``, an exception, cancellation) stops the
-    run; messages read but not yet sent are not sent.
+    run: no more input is read, sends under way finish, and messages read but not
+    yet sent are not sent. Close the generator to make this happen at once (wrap it
+    in :func:`contextlib.aclosing`); otherwise it happens when it is garbage-collected.
     """
     if check_status:
         await _ensure_connected(client)
@@ -94,6 +99,10 @@ async def send_many(
                 yield outcome
             await producer
         finally:
+            if run.reading:
+                producer.cancel()  # stop reading input
+            else:
+                await queue.close(cancel=True)  # stop the drain the producer waits for
             for task in (producer, *run.checks):
                 if not task.done():
                     task.cancel()
@@ -114,8 +123,21 @@ class _BulkRun(Generic[M]):
         self.done: asyncio.Queue[Outcome[M] | BaseException | None] = asyncio.Queue()
         self.stop: list[InstanceDisconnectedError] = []
         self.checks: set[asyncio.Task[None]] = set()
+        self.reading = True
 
     async def produce(self, messages: Iterable[M] | AsyncIterable[M]) -> None:
+        failure: Exception | None = None
+        try:
+            await self._read(messages)
+        except Exception as exc:  # the input failed: finish what was read, then raise it
+            failure = exc
+        self.reading = False
+        await self.queue.close()
+        if failure is not None:
+            self.done.put_nowait(failure)
+        self.done.put_nowait(None)
+
+    async def _read(self, messages: Iterable[M] | AsyncIterable[M]) -> None:
         index = 0
         async for item in _aiter(messages):
             await self.room.acquire()
@@ -133,8 +155,6 @@ class _BulkRun(Generic[M]):
             else:
                 future.add_done_callback(functools.partial(self.deliver, index, item))
             index += 1
-        await self.queue.close()
-        self.done.put_nowait(None)
 
     def deliver(self, index: int, item: M, future: asyncio.Future[list[SendResult]]) -> None:
         if future.cancelled():

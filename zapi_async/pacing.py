@@ -20,8 +20,10 @@ processes sharing one number need a shared limiter (see the Redis limiter).
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -42,27 +44,53 @@ class DailyCapReachedError(ZapiError):
         super().__init__(f"daily cap of {cap} messages reached for {day.isoformat()} (UTC)")
 
 
-def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (isinstance(value, bool) or value < 0):
-        raise ValueError(f"PacingProfile.{attribute.name} should be >= 0, but was {value!r}")
+def _at_least(
+    minimum: int, *, integer: bool = False
+) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    kind = "an integer" if integer else "a number"
+    types = (int,) if integer else (int, float)
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, types)
+            or not math.isfinite(value)
+            or value < minimum
+        ):
+            raise ValueError(
+                f"PacingProfile.{attribute.name} should be {kind} >= {minimum}, but was {value!r}"
+            )
+
+    return check
+
+
+def _a_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+        raise ValueError(
+            f"PacingProfile.{attribute.name} should be a datetime.date, but was {value!r}"
+        )
 
 
 @attrs.frozen(kw_only=True)
 class PacingProfile:
     """Human-like pacing for one instance. All fields optional; seconds and counts.
 
-    * ``min_gap`` / ``max_gap``: random gap between consecutive messages.
-    * ``daily_cap``: messages per UTC day (``None``: no cap).
-    * ``warmup_start``: first day the number sent (``None``: no warm-up).
-    * ``warmup_initial``: cap on that first day; ``warmup_growth``: daily factor.
+    * ``min_gap`` / ``max_gap``: random gap between consecutive messages, in
+      seconds (default 0: none; ``max_gap >= min_gap >= 0``).
+    * ``daily_cap``: messages per UTC day (default ``None``: no cap).
+    * ``warmup_start``: first day the number sent (default ``None``: no warm-up).
+    * ``warmup_initial``: cap on that first day (default 20, at least 1);
+      ``warmup_growth``: daily factor (default 2.0, at least 1).
     """
 
-    min_gap: float = attrs.field(default=0.0, validator=_non_negative)
-    max_gap: float = attrs.field(default=0.0, validator=_non_negative)
-    daily_cap: int | None = attrs.field(default=None, validator=_non_negative)
-    warmup_start: date | None = None
-    warmup_initial: int = attrs.field(default=20, validator=_non_negative)
-    warmup_growth: float = attrs.field(default=2.0, validator=_non_negative)
+    min_gap: float = attrs.field(default=0.0, validator=_at_least(0))
+    max_gap: float = attrs.field(default=0.0, validator=_at_least(0))
+    daily_cap: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_at_least(0, integer=True))
+    )
+    warmup_start: date | None = attrs.field(default=None, validator=_a_date)
+    warmup_initial: int = attrs.field(default=20, validator=_at_least(1, integer=True))
+    warmup_growth: float = attrs.field(default=2.0, validator=_at_least(1))
 
     def __attrs_post_init__(self) -> None:
         if self.max_gap < self.min_gap:
@@ -84,8 +112,13 @@ class PacingProfile:
         if self.warmup_start is None:
             return self.daily_cap
         age = max(0, (day - self.warmup_start).days)
-        ramp = int(self.warmup_initial * self.warmup_growth**age)
-        return ramp if self.daily_cap is None else min(ramp, self.daily_cap)
+        try:
+            ramp = self.warmup_initial * self.warmup_growth**age
+        except OverflowError:  # a number warmed up long ago
+            return self.daily_cap
+        if self.daily_cap is not None and ramp >= self.daily_cap:
+            return self.daily_cap
+        return int(ramp) if math.isfinite(ramp) else None
 
 
 def _utc_today(now: float) -> date:
@@ -102,6 +135,7 @@ class PacedLimiter:
         "_day",
         "_inner",
         "_next_at",
+        "_paused_until",
         "_profile",
         "_random",
         "_sleep",
@@ -125,6 +159,7 @@ class PacedLimiter:
         self._wall = wall_clock
         self._random = rng or random.Random()
         self._next_at = float("-inf")
+        self._paused_until = float("-inf")
         self._day: date | None = None
         self._count = 0
 
@@ -133,7 +168,7 @@ class PacedLimiter:
         """Permissions granted on the current UTC day."""
         return self._count if self._day == _utc_today(self._wall()) else 0
 
-    def _take_daily_slot(self) -> None:
+    def _take_daily_slot(self) -> date:
         today = _utc_today(self._wall())
         if today != self._day:
             self._day, self._count = today, 0
@@ -141,24 +176,41 @@ class PacedLimiter:
         if cap is not None and self._count >= cap:
             raise DailyCapReachedError(cap, today)
         self._count += 1
+        return today
 
     async def acquire(self) -> None:
-        """Wait for the inner limiter, the jittered gap, and a slot under today's cap."""
-        self._take_daily_slot()
+        """Wait for the inner limiter, the jittered gap, and a slot under today's cap.
+
+        Raises :class:`DailyCapReachedError` at once when today's cap is used up.
+        """
+        day = self._take_daily_slot()
         try:
             await self._inner.acquire()
+            await self._wait_turn()
         except BaseException:
-            self._count -= 1  # the slot was never used
+            if self._day == day:
+                self._count -= 1  # the slot was never used
             raise
+
+    async def _wait_turn(self) -> None:
+        # Book the next jittered slot; a pause that starts meanwhile sends us round again.
         profile = self._profile
-        if profile.max_gap > 0:
-            gap = self._random.uniform(profile.min_gap, profile.max_gap)
+        while True:
+            while (remaining := self._paused_until - self._clock()) > 0:
+                await self._sleep(remaining)
+            if profile.max_gap <= 0:
+                return
             now = self._clock()
             slot = max(now, self._next_at)
-            self._next_at = slot + gap
-            if slot > now:
-                await self._sleep(slot - now)
+            self._next_at = slot + self._random.uniform(profile.min_gap, profile.max_gap)
+            if slot <= now:
+                return
+            await self._sleep(slot - now)
+            if self._clock() >= self._paused_until:
+                return
 
     async def pause(self, seconds: float) -> None:
-        """Pause the inner limiter (e.g. after a 429)."""
+        """Pause every sender (e.g. after a 429), including those waiting out a gap."""
+        self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
+        self._next_at = max(self._next_at, self._paused_until)
         await self._inner.pause(seconds)

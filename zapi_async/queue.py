@@ -23,6 +23,7 @@ Guarantees:
 from __future__ import annotations
 
 import asyncio
+import bisect
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import DeliveryUnknownError, QueueClosedError, ZapiError
+from .errors import DeliveryUnknownError, QueueClosedError, ValidationError, ZapiError
 from .messages import Message, SendResult
 from .outcomes import OutcomeStatus, QueueStats, classify
 from .pacing import PacedLimiter, PacingProfile
@@ -54,6 +55,29 @@ class _Entry:
     message: Message
     parts: list[Message]
     future: asyncio.Future[list[SendResult]]
+
+
+class _Tracked:
+    """The limiter seen by one message's send: notes whether a request may have gone out."""
+
+    __slots__ = ("inner", "started")
+
+    def __init__(self, inner: Limiter) -> None:
+        self.inner = inner
+        self.started = False
+
+    async def acquire(self) -> None:
+        await self.inner.acquire()
+        self.started = True
+
+    async def pause(self, seconds: float) -> None:
+        await self.inner.pause(seconds)
+
+
+def _is_message(message: object) -> bool:
+    return isinstance(getattr(type(message), "endpoint", None), str) and isinstance(
+        getattr(message, "phone", None), str
+    )
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:
@@ -116,8 +140,10 @@ class SendQueue:
         self._unfinished = 0
         self._recent: deque[float] = deque()
         self._started_at: float | None = None
-        #: Messages never attempted, set by a cancelling close.
+        #: Messages never attempted, in submission order, set by a cancelling close
+        #: (messages withdrawn by cancelling their future are not included).
         self.unsent: list[Message] = []
+        self._unsent_seqs: list[int] = []
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -154,8 +180,10 @@ class SendQueue:
         With ``cancel=True`` messages not yet started are not sent: they get the
         ``unsent`` outcome (their futures raise :class:`~zapi_async.QueueClosedError`)
         and are returned, in submission order; sends in flight finish first. If the
-        task awaiting ``close()`` is cancelled, the same happens and the messages are
-        left in :attr:`unsent`.
+        task awaiting ``close()`` is cancelled, it stops at once instead: messages not
+        yet started (including those still waiting for the limiter) get ``unsent`` and
+        are left in :attr:`unsent`; requests already under way are abandoned and get
+        ``unknown``. Calling ``close()`` again afterwards returns :attr:`unsent`.
         """
         self._closed = True
         if not self._workers:
@@ -172,7 +200,8 @@ class SendQueue:
             raise
         for _ in self._workers:
             self._ready.put_nowait(None)
-        await asyncio.gather(*self._workers)
+        # Workers never raise; they may have been cancelled by an earlier, cancelled close.
+        await asyncio.gather(*self._workers, return_exceptions=True)
         return list(self.unsent)
 
     # -- submitting ---------------------------------------------------------------------
@@ -187,6 +216,12 @@ class SendQueue:
         """
         if self._closed:
             raise QueueClosedError("the queue is closed; no more messages are accepted")
+        if not _is_message(message):
+            raise ValidationError(
+                "message",
+                "should be a message model (TextMessage, ButtonActionsMessage, ...), "
+                f"but was {type(message).__name__}",
+            )
         parts = self._client.plan(message, split=self._split)
         self._start()
         await self._capacity.acquire()
@@ -217,18 +252,23 @@ class SendQueue:
                 self._finish(entry, "unsent")
                 continue
             self._counts["in_flight"] += 1
+            limiter = _Tracked(self._limiter or self._client.limiter)
             try:
                 results = await self._client.send_parts(
-                    entry.parts, limiter=self._limiter, on_retry=self._count_retry
+                    entry.parts, limiter=limiter, on_retry=self._count_retry
                 )
             except ZapiError as exc:
                 self._settle(entry, classify(exc), error=exc)
             except asyncio.CancelledError:
-                self._settle(
-                    entry,
-                    "unknown",
-                    error=DeliveryUnknownError("(queue)", "the queue was cancelled mid-send"),
-                )
+                if limiter.started:
+                    self._settle(
+                        entry,
+                        "unknown",
+                        error=DeliveryUnknownError("(queue)", "the queue was cancelled mid-send"),
+                    )
+                else:  # still waiting for the limiter: nothing went out
+                    self._counts["in_flight"] -= 1
+                    self._withdraw(entry)
                 raise
             except Exception as exc:  # a bug must not kill the worker or lose the entry
                 logger.exception("unexpected error while sending message %d", entry.seq)
@@ -256,7 +296,9 @@ class SendQueue:
         key = "failed" if status == "partial" else status
         self._counts[key] += 1
         if status == "sent":
-            self._recent.append(asyncio.get_running_loop().time())
+            now = asyncio.get_running_loop().time()
+            self._recent.append(now)
+            self._forget_before(now - RATE_WINDOW)
         lane = self._lanes.get(entry.message.phone)
         if lane:
             self._ready.put_nowait(lane.popleft())
@@ -266,7 +308,10 @@ class SendQueue:
         if self._unfinished == 0:
             self._idle.set()
         if self._on_progress is not None:
-            self._on_progress(self.stats)
+            try:
+                self._on_progress(self.stats)
+            except Exception:  # a broken hook must not stop the workers
+                logger.exception("on_progress hook raised")
 
     def _withdraw_all(self) -> None:
         """Give every not-yet-started entry the ``unsent`` outcome."""
@@ -283,17 +328,29 @@ class SendQueue:
             lane.clear()
         waiting.sort(key=lambda e: e.seq)
         for entry in waiting:
-            if not entry.future.done():
-                entry.future.set_exception(
-                    QueueClosedError("the queue was closed before this message was sent")
-                )
-            self.unsent.append(entry.message)
-            self._finish(entry, "unsent")
+            self._withdraw(entry)
+
+    def _withdraw(self, entry: _Entry) -> None:
+        """Give one never-attempted entry the ``unsent`` outcome."""
+        if not entry.future.done():
+            entry.future.set_exception(
+                QueueClosedError("the queue was closed before this message was sent")
+            )
+        if not entry.future.cancelled():  # the caller did not withdraw it
+            at = bisect.bisect(self._unsent_seqs, entry.seq)
+            self._unsent_seqs.insert(at, entry.seq)
+            self.unsent.insert(at, entry.message)
+        self._finish(entry, "unsent")
 
     def _count_retry(self, error: ZapiError, attempt: int, delay: float) -> None:
         self._counts["retried"] += 1
 
     # -- observing ------------------------------------------------------------------------
+
+    def _forget_before(self, moment: float) -> None:
+        recent = self._recent
+        while recent and recent[0] < moment:
+            recent.popleft()
 
     @property
     def stats(self) -> QueueStats:
@@ -301,8 +358,7 @@ class SendQueue:
         rate = 0.0
         if self._started_at is not None:
             now = asyncio.get_running_loop().time()
-            while self._recent and self._recent[0] < now - RATE_WINDOW:
-                self._recent.popleft()
+            self._forget_before(now - RATE_WINDOW)
             span = min(RATE_WINDOW, now - self._started_at)
             rate = len(self._recent) / span if span > 0 else 0.0
         queued = self._unfinished - self._counts["in_flight"]

@@ -19,6 +19,7 @@ Time comes from the event loop's clock (``loop.time()``), injectable for tests.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
@@ -87,7 +88,12 @@ class RateLimiter(Unlimited):
         clock: Clock = _loop_time,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or rate <= 0:
+        if (
+            isinstance(rate, bool)
+            or not isinstance(rate, (int, float))
+            or math.isnan(rate)
+            or rate <= 0
+        ):
             raise ValueError(f"RateLimiter.rate should be > 0 requests/s, but was {rate!r}")
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
             raise ValueError(f"RateLimiter.burst should be an integer >= 1, but was {burst!r}")
@@ -107,30 +113,29 @@ class RateLimiter(Unlimited):
         self._tat = max(self._tat, self._paused_until + self._tolerance)
 
     def _reserve(self) -> float:
-        """Book the next slot; return the clock time at which it opens."""
-        now = self._clock()
-        tat = max(self._tat, now)
+        """Book the next slot; return its theoretical arrival time (it opens
+        ``tolerance`` earlier)."""
+        tat = max(self._tat, self._clock())
         self._tat = tat + self._interval
-        return tat - self._tolerance
+        return tat
 
     async def acquire(self) -> None:
         """Wait for the next free slot (and for any pause to end)."""
         while True:
             await self._wait_out_pause()
-            opens_at = self._reserve()
-            wait = opens_at - self._clock()
+            tat = self._reserve()
+            booked = self._tat
+            wait = tat - self._tolerance - self._clock()
             if wait <= 0:
                 return
             try:
                 await self._sleep(wait)
             except asyncio.CancelledError:
-                self._release(opens_at)
+                # Give the slot back when it is still the latest booked one. Restoring
+                # the saved value (not subtracting the interval) stays exact in floats.
+                if self._tat == booked:
+                    self._tat = tat
                 raise
             if self._clock() >= self._paused_until:
                 return
             # A pause began while we slept: our slot fell inside it, book a new one.
-
-    def _release(self, opens_at: float) -> None:
-        # Give a cancelled caller's slot back when it is the latest booked one.
-        if self._tat - self._interval - self._tolerance == opens_at:
-            self._tat -= self._interval

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import attrs
 
-from .buttons import Button
+from .buttons import Button, ButtonKind
 from .errors import ValidationError
 from .messages import ButtonActionsMessage
 
@@ -37,6 +37,13 @@ def _positive_or_none(
         raise ValidationError(
             f"ButtonPolicy.{attribute.name}",
             f"should be a positive integer or None, but was {value!r}",
+        )
+
+
+def _bool(instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError(
+            f"ButtonPolicy.{attribute.name}", f"should be True or False, but was {value!r}"
         )
 
 
@@ -75,7 +82,7 @@ class ButtonPolicy:
     max_message_length: int | None = attrs.field(default=None, validator=_positive_or_none)
     max_title_length: int | None = attrs.field(default=None, validator=_positive_or_none)
     max_footer_length: int | None = attrs.field(default=None, validator=_positive_or_none)
-    image_on_every_part: bool = True
+    image_on_every_part: bool = attrs.field(default=True, validator=_bool)
 
     @classmethod
     def meta(cls) -> ButtonPolicy:
@@ -95,18 +102,25 @@ class ButtonPolicy:
             max_footer_length=60,
         )
 
-    def cap(self, kind: str) -> int:
-        """Most buttons of ``kind`` one message may carry under this policy."""
+    def cap(self, kind: ButtonKind) -> int:
+        """Most buttons of ``kind`` (``"CALL"``, ``"URL"`` or ``"REPLY"``) one message may carry.
+
+        That is the kind's own cap, bounded by ``max_buttons``.
+        """
         if kind == "CALL":
             per_kind = self.max_call_buttons
         elif kind == "URL":
             per_kind = self.max_url_buttons
-        else:
+        elif kind == "REPLY":
             per_kind = self.max_reply_buttons
+        else:
+            raise ValueError(f"unknown button kind {kind!r}, expected CALL, URL or REPLY")
         return self.max_buttons if per_kind is None else min(per_kind, self.max_buttons)
 
 
+#: The policy :func:`split` and the client use when none is given.
 DEFAULT_POLICY = ButtonPolicy()
+_KINDS: tuple[ButtonKind, ...] = ("CALL", "URL", "REPLY")
 
 
 def _length_problems(message: ButtonActionsMessage, policy: ButtonPolicy) -> list[tuple[str, str]]:
@@ -155,7 +169,7 @@ def _mix_problems(buttons: tuple[Button, ...], policy: ButtonPolicy) -> list[tup
                 f"should have at most {policy.max_buttons} buttons, but has {len(buttons)}",
             )
         )
-    for kind in ("CALL", "URL", "REPLY"):
+    for kind in _KINDS:
         count = kinds.count(kind)
         if count > policy.cap(kind):
             problems.append(
@@ -170,8 +184,7 @@ def _mix_problems(buttons: tuple[Button, ...], policy: ButtonPolicy) -> list[tup
 def _raise(problems: list[tuple[str, str]]) -> None:
     if problems:
         field, rule = problems[0]
-        if len(problems) > 1:
-            rule += "; also " + "; ".join(f"{f}: {r}" for f, r in problems[1:])
+        rule += "".join(f"; also {f}: {r}" for f, r in problems[1:])
         raise ValidationError(field, rule)
 
 
@@ -222,12 +235,14 @@ def _chunk_actions(buttons: list[Button], policy: ButtonPolicy) -> list[list[But
         take = min(url_cap, total_cap - count, remaining)
         url_counts.append(take)
         remaining -= take
-    position = {id(b): i for i, b in enumerate(buttons)}
+    # Positions, not identities: the same button object may appear twice.
+    indexed_calls = iter([(i, b) for i, b in enumerate(buttons) if b.kind == "CALL"])
+    indexed_urls = iter([(i, b) for i, b in enumerate(buttons) if b.kind == "URL"])
     result: list[list[Button]] = []
-    call_iter, url_iter = iter(calls), iter(urls)
     for n_calls, n_urls in zip(call_counts, url_counts, strict=True):
-        part = [next(call_iter) for _ in range(n_calls)] + [next(url_iter) for _ in range(n_urls)]
-        result.append(sorted(part, key=lambda b: position[id(b)]))
+        part = [next(indexed_calls) for _ in range(n_calls)]
+        part += [next(indexed_urls) for _ in range(n_urls)]
+        result.append([button for _, button in sorted(part, key=lambda pair: pair[0])])
     return result
 
 

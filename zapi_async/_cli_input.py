@@ -1,0 +1,253 @@
+"""Reading a bulk campaign: CSV or JSONL rows into messages, with line numbers.
+
+Columns (CSV header) / keys (JSONL objects):
+
+* ``phone`` (required): the recipient, digits only (``5511999999999``) or a group id;
+* ``message`` (required): the text;
+* ``title``, ``footer``, ``image`` (optional; they need buttons);
+* ``buttons`` (optional): in CSV a ``;``-separated list such as
+  ``reply:yes=Yes please;url:Website=https://z-api.io;call:Call us=+554498398733``;
+  in JSONL the same string or a list of ``{"type": "REPLY", "id": ..., "label": ...}``
+  objects (Z-API's ``buttonActions`` form). A row without buttons is a plain text
+  message (``send-text``).
+
+Every problem names the file line and the column, so a person can fix the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .buttons import Button, CallButton, ReplyButton, UrlButton
+from .errors import ValidationError
+from .messages import ButtonActionsMessage, Message
+from .text_messages import TextMessage
+from .wire import to_wire
+
+__all__ = [
+    "COLUMNS",
+    "BadRow",
+    "InputProblem",
+    "InputRow",
+    "detect_format",
+    "make_button",
+    "parse_buttons",
+    "read_rows",
+]
+
+#: Every column (CSV) or key (JSONL) a campaign row may have.
+COLUMNS = ("phone", "message", "title", "footer", "image", "buttons")
+_REQUIRED = ("phone", "message")
+_BUTTON_SYNTAX = "reply:ID=LABEL, url:LABEL=URL or call:LABEL=PHONE"
+_KINDS = {"CALL": "call", "URL": "url", "REPLY": "reply"}
+
+
+class InputProblem(ValueError):
+    """A value that cannot become a message: ``field`` (column) and ``problem``."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}")
+
+
+@attrs.frozen
+class InputRow:
+    """One valid input: its file ``line``, the ``message`` and a fingerprint ``key``."""
+
+    line: int
+    message: Message
+    key: str
+
+
+@attrs.frozen
+class BadRow:
+    """One invalid input: its file ``line``, the ``field`` (column) and the ``problem``."""
+
+    line: int
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.field!r}: {self.problem}"
+
+
+def make_button(kind: str, text: str) -> Button:
+    """A button from ``call`` + ``LABEL=PHONE``, ``url`` + ``LABEL=URL`` or ``reply`` +
+    ``ID=LABEL`` (split at the first ``=``)."""
+    left, sep, right = text.partition("=")
+    left, right = left.strip(), right.strip()
+    if kind == "reply":
+        if not sep:
+            raise InputProblem("buttons", f"expected reply:ID=LABEL, got {text!r}")
+        return ReplyButton(right, id=left)
+    if not sep:
+        shape = "LABEL=PHONE" if kind == "call" else "LABEL=URL"
+        raise InputProblem("buttons", f"expected {kind}:{shape}, got {text!r}")
+    if kind == "call":
+        return CallButton(left, phone=right)
+    if kind == "url":
+        return UrlButton(left, url=right)
+    raise InputProblem("buttons", f"unknown button kind {kind!r}; use {_BUTTON_SYNTAX}")
+
+
+def parse_buttons(spec: str) -> list[Button]:
+    """Buttons from ``reply:ID=LABEL;url:LABEL=URL;call:LABEL=PHONE`` (any number)."""
+    buttons: list[Button] = []
+    for index, item in enumerate(part for part in spec.split(";") if part.strip()):
+        kind, sep, rest = item.strip().partition(":")
+        if not sep or kind.strip().lower() not in ("call", "url", "reply"):
+            raise InputProblem(
+                "buttons", f"button {index + 1} {item.strip()!r}: use {_BUTTON_SYNTAX}"
+            )
+        try:
+            buttons.append(make_button(kind.strip().lower(), rest))
+        except ValidationError as exc:
+            raise InputProblem("buttons", f"button {index + 1}: {exc}") from None
+    return buttons
+
+
+def _json_buttons(value: list[Any]) -> list[Button]:
+    buttons: list[Button] = []
+    for index, item in enumerate(value):
+        where = f"button {index + 1}"
+        if not isinstance(item, dict) or str(item.get("type", "")).upper() not in _KINDS:
+            raise InputProblem(
+                "buttons", f"{where}: expected an object with type CALL, URL or REPLY"
+            )
+        kind = str(item["type"]).upper()
+        try:
+            label, button_id = item.get("label"), item.get("id")
+            if kind == "CALL":
+                buttons.append(CallButton(label, phone=item.get("phone"), id=button_id))
+            elif kind == "URL":
+                buttons.append(UrlButton(label, url=item.get("url"), id=button_id))
+            else:
+                buttons.append(ReplyButton(label, id=button_id))
+        except ValidationError as exc:
+            raise InputProblem("buttons", f"{where}: {exc}") from None
+    return buttons
+
+
+def _column_of(error: ValidationError) -> str:
+    """``ButtonActionsMessage.buttons[1].id`` -> ``buttons``."""
+    name = error.field.split(".", 1)[-1]
+    return name.split("[", 1)[0].split(".", 1)[0]
+
+
+def build_message(values: Mapping[str, Any]) -> Message:
+    """The message described by one row (keys from :data:`COLUMNS`)."""
+    for key in _REQUIRED:
+        if values.get(key) in (None, ""):
+            raise InputProblem(key, "required, but empty")
+    for key in COLUMNS:
+        value = values.get(key)
+        if value is not None and key != "buttons" and not isinstance(value, str):
+            raise InputProblem(key, f"should be a string, but was {type(value).__name__}")
+    raw_buttons = values.get("buttons")
+    if raw_buttons in (None, ""):
+        buttons: list[Button] = []
+    elif isinstance(raw_buttons, str):
+        buttons = parse_buttons(raw_buttons)
+    elif isinstance(raw_buttons, list):
+        buttons = _json_buttons(raw_buttons)
+    else:
+        raise InputProblem("buttons", "should be a string or a list of button objects")
+    extras = {k: values.get(k) or None for k in ("title", "footer", "image")}
+    try:
+        if not buttons:
+            given = [k for k, v in extras.items() if v is not None]
+            if given:
+                raise InputProblem("buttons", f"required when {', '.join(given)} is given")
+            return TextMessage(values["phone"], values["message"])
+        return ButtonActionsMessage(values["phone"], values["message"], buttons, **extras)
+    except ValidationError as exc:
+        raise InputProblem(_column_of(exc), exc.rule) from None
+
+
+def _fingerprint(message: Message) -> str:
+    canonical = json.dumps([message.endpoint, to_wire(message)], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _row(line: int, values: Mapping[str, Any]) -> InputRow | BadRow:
+    try:
+        message = build_message(values)
+    except InputProblem as exc:
+        return BadRow(line, exc.field, exc.problem)
+    return InputRow(line, message, _fingerprint(message))
+
+
+def detect_format(path: Path, given: str | None) -> str:
+    """``csv`` or ``jsonl``: ``given``, else from the file name's extension."""
+    if given is not None:
+        return given
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    raise InputProblem("--format", f"cannot tell the format of {path.name}: pass --format")
+
+
+def _csv_rows(path: Path, unknown: list[str]) -> Iterator[InputRow | BadRow]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return
+        names = [name.strip().lower() for name in header]
+        for key in _REQUIRED:
+            if key not in names:
+                yield BadRow(reader.line_num, key, "missing column in the header line")
+                return
+        unknown.extend(name for name in names if name not in COLUMNS)
+        previous_end = reader.line_num
+        for record in reader:
+            line, previous_end = previous_end + 1, reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) > len(names):
+                yield BadRow(line, "-", f"{len(record)} cells but the header has {len(names)}")
+                continue
+            yield _row(line, dict(zip(names, (cell.strip() for cell in record), strict=False)))
+
+
+def _jsonl_rows(path: Path) -> Iterator[InputRow | BadRow]:
+    with path.open(encoding="utf-8-sig") as handle:
+        for line, text in enumerate(handle, 1):
+            if not text.strip():
+                continue
+            try:
+                values = json.loads(text)
+            except ValueError as exc:
+                yield BadRow(line, "-", f"not valid JSON: {exc}")
+                continue
+            if not isinstance(values, dict):
+                yield BadRow(line, "-", "expected a JSON object")
+                continue
+            extra = sorted(set(values) - set(COLUMNS))
+            if extra:
+                yield BadRow(line, extra[0], f"unknown key (expected {', '.join(COLUMNS)})")
+                continue
+            yield _row(line, values)
+
+
+def read_rows(
+    path: Path, fmt: str, unknown_columns: list[str] | None = None
+) -> Iterator[InputRow | BadRow]:
+    """Stream the rows of ``path`` (``fmt`` ``csv`` or ``jsonl``), blank lines skipped.
+
+    CSV columns not in :data:`COLUMNS` are ignored and appended to
+    ``unknown_columns``; unknown JSONL keys are errors.
+    """
+    if fmt == "csv":
+        return _csv_rows(path, unknown_columns if unknown_columns is not None else [])
+    return _jsonl_rows(path)

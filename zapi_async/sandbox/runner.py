@@ -1,0 +1,63 @@
+"""Run the sandbox as a standalone server (``python -m zapi_async sandbox --port 8080``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from .zapi_sandbox import ZapiSandbox
+
+__all__ = ["DEFAULT_INSTANCE_ID", "DEFAULT_TOKEN", "run_sandbox", "serve_sandbox"]
+
+#: Credentials of a standalone sandbox when none are given (public, not secrets).
+DEFAULT_INSTANCE_ID = "SANDBOX"
+DEFAULT_TOKEN = "sandbox-token"
+
+
+def _announce(sandbox: ZapiSandbox, default_token: bool, echo: Callable[[str], Any]) -> None:
+    echo(f"Z-API sandbox listening on {sandbox.base_url}")
+    echo(f"  instance id : {sandbox.instance_id}")
+    echo(f"  token       : {DEFAULT_TOKEN if default_token else '(the one you passed)'}")
+    echo(f"  Client-Token: {'required' if sandbox.client_token else 'not required'}")
+    echo("Press Ctrl+C to stop.")
+
+
+async def serve_sandbox(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    instance_id: str = DEFAULT_INSTANCE_ID,
+    token: str | None = None,
+    client_token: str | None = None,
+    seed: int = 0,
+    webhook_url: str | None = None,
+    echo: Callable[[str], Any] = print,
+    on_ready: Callable[[ZapiSandbox], Any] | None = None,
+) -> None:
+    """Serve a sandbox until cancelled; ``on_ready`` is called once it listens.
+
+    ``token`` defaults to :data:`DEFAULT_TOKEN`, which is printed (it is public); a
+    token you pass is never printed. ``echo`` (default :func:`print`) writes the banner.
+    """
+    sandbox = ZapiSandbox(
+        instance_id,
+        token or DEFAULT_TOKEN,
+        client_token=client_token,
+        seed=seed,
+        host=host,
+        port=port,
+        webhook_url=webhook_url,
+    )
+    async with sandbox:
+        _announce(sandbox, token is None, echo)
+        if on_ready is not None:
+            on_ready(sandbox)
+        await asyncio.Event().wait()
+
+
+def run_sandbox(*, host: str = "127.0.0.1", port: int = 8080, **options: Any) -> None:
+    """Block serving a sandbox on ``host:port`` until Ctrl+C (see :func:`serve_sandbox`)."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_sandbox(host=host, port=port, **options))

@@ -1,0 +1,286 @@
+"""``ZapiSandbox``: the fake Z-API's public face (lifecycle, records, faults, webhooks).
+
+It wires together the simulated instance (:mod:`.instance`), the HTTP server
+(:mod:`.server`), the fault injector (:mod:`.faults`), the records
+(:mod:`.records`) and the webhook sender (:mod:`.webhook_sender`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any
+
+from .faults import FaultInjector, FaultPlan
+from .instance import DEFAULT_QUEUE_LIMIT, IdFactory, SandboxInstance
+from .records import AcceptKey, MessageLog, RecordedMessage, RecordedRequest
+from .server import Credentials, SandboxServer
+from .webhook_sender import WebhookDelivery, WebhookSender
+
+__all__ = ["ZapiSandbox"]
+
+
+def _credential(rng: random.Random, digits: int) -> str:
+    return f"{rng.getrandbits(digits * 4):0{digits}X}"
+
+
+class ZapiSandbox:
+    """A fake Z-API that validates, records, injects faults and sends webhooks.
+
+    ::
+
+        async with ZapiSandbox(seed=1) as sandbox:
+            async with ZapiClient(sandbox.instance_id, sandbox.token,
+                                  base_url=sandbox.base_url) as zapi:
+                await zapi.send_text("5511999999999", "hi")
+            assert sandbox.messages_to("5511999999999")[0].text == "hi"
+
+    ``instance_id`` and ``token`` default to ids generated from ``seed``;
+    ``client_token`` (default ``None``: not required) makes every request need that
+    ``Client-Token`` header. ``seed`` (default 0) drives ids and random faults.
+    ``host``/``port`` default to 127.0.0.1 and a free port. ``webhook_url`` is where
+    webhooks go. ``strict`` (default True) rejects unknown JSON keys and ``null``
+    values. ``queue_limit`` (default 1000) bounds the server queue while
+    disconnected. ``connected_phone`` is the instance's own number in webhooks.
+    ``clock``/``wall_clock`` (monotonic / epoch seconds) time the records;
+    ``sleep`` performs injected latency (replace it to control time in tests).
+    """
+
+    def __init__(
+        self,
+        instance_id: str | None = None,
+        token: str | None = None,
+        *,
+        client_token: str | None = None,
+        seed: int = 0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        webhook_url: str | None = None,
+        strict: bool = True,
+        queue_limit: int = DEFAULT_QUEUE_LIMIT,
+        connected_phone: str = "5511900000000",
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        generated = random.Random(f"zapi-sandbox-credentials:{seed}")
+        self.credentials = Credentials(
+            instance_id or _credential(generated, 32),
+            token or _credential(generated, 24),
+            client_token,
+        )
+        self.host = host
+        self.port = port
+        self.log = MessageLog()
+        ids = IdFactory(seed)
+        #: Scripted faults, latency and the random :class:`FaultPlan`.
+        self.faults = FaultInjector(seed)
+        #: The simulated instance: connection state and server queue.
+        self.instance = SandboxInstance(
+            instance_id=self.instance_id,
+            log=self.log,
+            ids=ids,
+            clock=clock,
+            wall_clock=wall_clock,
+            queue_limit=queue_limit,
+            strict=strict,
+        )
+        #: Builds and POSTs webhooks (see :meth:`press_button`).
+        self.webhooks = WebhookSender(
+            instance_id=self.instance_id,
+            log=self.log,
+            ids=ids,
+            wall_clock=wall_clock,
+            connected_phone=connected_phone,
+            url=webhook_url,
+        )
+        self._server = SandboxServer(
+            credentials=self.credentials,
+            instance=self.instance,
+            faults=self.faults,
+            log=self.log,
+            clock=clock,
+            sleep=sleep,
+        )
+
+    def __repr__(self) -> str:
+        where = self._server.base_url if self._server.running else "not started"
+        return f"<ZapiSandbox instance_id={self.instance_id!r} {where}>"
+
+    @property
+    def instance_id(self) -> str:
+        """The instance id requests must use."""
+        return self.credentials.instance_id
+
+    @property
+    def token(self) -> str:
+        """The instance token requests must use (never shown in reprs)."""
+        return self.credentials.token
+
+    @property
+    def client_token(self) -> str | None:
+        """The required ``Client-Token`` header, or ``None`` when not required."""
+        return self.credentials.client_token
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start serving on :attr:`host`/:attr:`port` in the running loop."""
+        await self._server.start(self.host, self.port)
+        self.port = int(self.base_url.rsplit(":", 1)[1])
+
+    async def close(self) -> None:
+        """Stop serving and close the webhook session. Safe to call twice."""
+        await self.webhooks.close()
+        await self._server.close()
+
+    async def __aenter__(self) -> ZapiSandbox:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:<port>``: pass it as the client's ``base_url``."""
+        if not self._server.running or self._server.base_url is None:
+            raise RuntimeError("the sandbox is not started: use 'async with ZapiSandbox()'")
+        return self._server.base_url
+
+    # -- what happened --------------------------------------------------------------------
+
+    @property
+    def messages(self) -> list[RecordedMessage]:
+        """Every accepted message, in arrival order (including queued ones)."""
+        return self.log.messages
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every HTTP request, in arrival order, with the status answered."""
+        return self.log.requests
+
+    def messages_to(self, phone: str) -> list[RecordedMessage]:
+        """Accepted messages for ``phone``, in arrival order."""
+        return self.log.to(phone)
+
+    def find(self, message_id: str) -> RecordedMessage | None:
+        """The accepted message with this ``messageId`` (or ``zaapId``), if any."""
+        return self.log.find(message_id)
+
+    @property
+    def accepted(self) -> Counter[AcceptKey]:
+        """How many times each distinct ``(endpoint, body)`` was accepted."""
+        return self.log.accepted
+
+    def duplicates(self) -> dict[AcceptKey, int]:
+        """Messages accepted more than once (a client that sent twice)."""
+        return self.log.duplicates()
+
+    def reset(self) -> None:
+        """Forget recorded messages and requests and remove all faults."""
+        self.log.clear()
+        self.faults.clear()
+
+    # -- faults (shortcuts to :attr:`faults`) ---------------------------------------------
+
+    def fail_next(
+        self, n: int = 1, *, status: int = 500, body: Any = None, endpoint: str | None = None
+    ) -> None:
+        """Answer the next ``n`` requests with ``status`` (see :class:`FaultInjector`)."""
+        self.faults.fail_next(n, status=status, body=body, endpoint=endpoint)
+
+    def rate_limit_next(
+        self, n: int = 1, *, retry_after: float | None = 1.0, endpoint: str | None = None
+    ) -> None:
+        """Answer the next ``n`` requests with 429 and ``Retry-After: retry_after``."""
+        self.faults.rate_limit_next(n, retry_after=retry_after, endpoint=endpoint)
+
+    def drop_next(
+        self, n: int = 1, *, after_accept: bool = False, endpoint: str | None = None
+    ) -> None:
+        """Close the connection without answering on the next ``n`` requests."""
+        self.faults.drop_next(n, after_accept=after_accept, endpoint=endpoint)
+
+    @property
+    def fault_plan(self) -> FaultPlan | None:
+        """The random fault plan (``None``: no random faults)."""
+        return self.faults.plan
+
+    @fault_plan.setter
+    def fault_plan(self, plan: FaultPlan | None) -> None:
+        self.faults.plan = plan
+
+    # -- instance state -----------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """Whether the simulated phone is connected."""
+        return self.instance.connected
+
+    def disconnect(self) -> None:
+        """Disconnect the phone: ``GET status`` says so and sends wait in the queue."""
+        self.instance.disconnect()
+
+    def connect(self) -> list[RecordedMessage]:
+        """Reconnect the phone; queued messages are sent, in order, and returned."""
+        return self.instance.connect()
+
+    @property
+    def queued(self) -> list[RecordedMessage]:
+        """Messages waiting in the server queue, oldest first."""
+        return self.instance.queued
+
+    # -- webhooks -----------------------------------------------------------------------
+
+    @property
+    def webhook_url(self) -> str | None:
+        """Where webhooks are POSTed (``None``: not configured)."""
+        return self.webhooks.url
+
+    @webhook_url.setter
+    def webhook_url(self, url: str | None) -> None:
+        self.webhooks.url = url
+
+    async def press_button(
+        self, message_id: str, button_id: str, *, participant_phone: str | None = None
+    ) -> WebhookDelivery:
+        """POST the ``ReceivedCallback`` of the recipient pressing REPLY button ``button_id``.
+
+        Works for ``send-button-actions`` REPLY buttons and ``send-button-list``
+        buttons; raises :class:`UnknownMessageError` / :class:`UnknownButtonError`
+        for ids the sandbox did not accept, and :class:`SandboxError` for a message
+        still queued. ``participant_phone`` names the presser in a group.
+        """
+        return await self.webhooks.press_button(
+            message_id, button_id, participant_phone=participant_phone
+        )
+
+    async def select_option(self, message_id: str, option_id: str) -> WebhookDelivery:
+        """POST the ``ReceivedCallback`` of the recipient picking an option-list row."""
+        return await self.webhooks.select_option(message_id, option_id)
+
+    async def send_text_reply(
+        self, phone: str, text: str, *, reference_message_id: str | None = None
+    ) -> WebhookDelivery:
+        """POST the ``ReceivedCallback`` of ``phone`` sending ``text`` to the bot."""
+        return await self.webhooks.send_text_reply(
+            phone, text, reference_message_id=reference_message_id
+        )
+
+    async def deliver_status(self, message_id: str, status: str = "RECEIVED") -> WebhookDelivery:
+        """POST a ``MessageStatusCallback`` (SENT, RECEIVED, READ, READ_BY_ME, PLAYED)."""
+        return await self.webhooks.deliver_status(message_id, status)
+
+    async def deliver_delivery(self, message_id: str) -> WebhookDelivery:
+        """POST the ``DeliveryCallback`` of ``message_id``."""
+        return await self.webhooks.deliver_delivery(message_id)

@@ -1,0 +1,78 @@
+"""Z-API webhooks: typed events, a router for button presses, and HTTP adapters.
+
+::
+
+    from zapi_async.webhooks import WebhookRouter, WebhookSecurity, make_aiohttp_app
+
+    router = WebhookRouter(client=zapi)
+
+    @router.on_button("agent")
+    async def agent(event, zapi):
+        ...
+
+    app.add_subapp("/zapi", make_aiohttp_app(router, WebhookSecurity(secret="s3cr3t")))
+
+``make_fastapi_router`` is imported lazily (FastAPI is an optional extra).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .aiohttp_app import make_aiohttp_app, make_aiohttp_handler
+from .dedup import DedupStore, InMemoryDedupStore, RedisDedupStore
+from .events import (
+    AnyEvent,
+    ButtonReply,
+    ConnectedCallback,
+    DeliveryCallback,
+    DisconnectedCallback,
+    ListReply,
+    MessageStatus,
+    MessageStatusCallback,
+    PresenceChatCallback,
+    ReceivedCallback,
+    TextContent,
+    UnknownEvent,
+    WebhookEvent,
+)
+from .parsing import parse_webhook
+from .router import RouterClosedError, WebhookRouter
+from .security import WebhookSecurity
+
+if TYPE_CHECKING:
+    from .fastapi_app import make_fastapi_router
+
+__all__ = [
+    "AnyEvent",
+    "ButtonReply",
+    "ConnectedCallback",
+    "DedupStore",
+    "DeliveryCallback",
+    "DisconnectedCallback",
+    "InMemoryDedupStore",
+    "ListReply",
+    "MessageStatus",
+    "MessageStatusCallback",
+    "PresenceChatCallback",
+    "ReceivedCallback",
+    "RedisDedupStore",
+    "RouterClosedError",
+    "TextContent",
+    "UnknownEvent",
+    "WebhookEvent",
+    "WebhookRouter",
+    "WebhookSecurity",
+    "make_aiohttp_app",
+    "make_aiohttp_handler",
+    "make_fastapi_router",
+    "parse_webhook",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "make_fastapi_router":
+        from .fastapi_app import make_fastapi_router  # noqa: PLC0415 (optional extra)
+
+        return make_fastapi_router
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,314 @@
+"""Typed Z-API webhook events: plain frozen attrs classes, one per ``type`` tag.
+
+* :class:`ReceivedCallback`: a message arrived (button press, list pick, text, or
+  any other content kept raw);
+* :class:`DeliveryCallback`, :class:`MessageStatusCallback`: what happened to
+  messages you sent;
+* :class:`ConnectedCallback`, :class:`DisconnectedCallback`,
+  :class:`PresenceChatCallback`;
+* :class:`UnknownEvent`: anything else, with the raw payload.
+
+Python names are snake_case; ``momment`` (Z-API's spelling, epoch milliseconds) is
+also exposed as an aware ``datetime`` (``.moment``). The models know nothing of JSON:
+:mod:`zapi_async.webhooks.parsing` configures the project's converter for them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+
+__all__ = [
+    "EVENT_TYPES",
+    "AnyEvent",
+    "ButtonReply",
+    "ConnectedCallback",
+    "DeliveryCallback",
+    "DisconnectedCallback",
+    "ListReply",
+    "MessageStatus",
+    "MessageStatusCallback",
+    "PresenceChatCallback",
+    "ReceivedCallback",
+    "TextContent",
+    "UnknownEvent",
+    "WebhookEvent",
+]
+
+
+def _moment(momment: int | None) -> datetime | None:
+    if momment is None:
+        return None
+    try:
+        return datetime.fromtimestamp(momment / 1000, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):  # out of datetime's range
+        return None
+
+
+class MessageStatus(str, enum.Enum):
+    """The message statuses Z-API documents; members compare equal to their strings.
+
+    ``MessageStatusCallback.status`` stays a plain ``str`` so values Z-API adds later
+    still parse; use :attr:`MessageStatusCallback.known_status` to get a member.
+    """
+
+    SENT = "SENT"
+    RECEIVED = "RECEIVED"
+    READ = "READ"
+    READ_BY_ME = "READ_BY_ME"
+    PLAYED = "PLAYED"
+
+
+# --- content objects inside a ReceivedCallback -------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ButtonReply:
+    """A REPLY-button press (``buttonsResponseMessage``).
+
+    ``button_id`` is the ``id`` you gave the :class:`~zapi_async.ReplyButton`;
+    ``message`` is the button's label as the user saw it.
+    """
+
+    button_id: str | None = None
+    message: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ListReply:
+    """A pick from an option list (``listResponseMessage``).
+
+    ``selected_row_id`` is the option's ``id``; ``title`` and ``message`` its texts.
+    """
+
+    message: str | None = None
+    title: str | None = None
+    selected_row_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TextContent:
+    """A plain text message (``text``); ``message`` is the text."""
+
+    message: str | None = None
+
+
+# --- events -------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class WebhookEvent:
+    """Base of every typed event.
+
+    ``instance_id`` is the Z-API instance that sent it (``None`` when absent) and
+    ``raw`` the whole decoded payload (not part of equality or ``repr``).
+    """
+
+    TYPE: ClassVar[str] = ""
+
+    instance_id: str | None = None
+    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+
+    @property
+    def type(self) -> str | None:
+        """The payload's ``type`` tag, e.g. ``"ReceivedCallback"``."""
+        return self.TYPE
+
+    @property
+    def dedup_key(self) -> str | None:
+        """Identity used to drop re-sent deliveries, or ``None`` for "never dedup"."""
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class ReceivedCallback(WebhookEvent):
+    """A message arrived (or was sent from the phone itself, ``from_me=True``).
+
+    Exactly one content object is usually set: ``button_reply`` (a REPLY-button
+    press), ``list_reply`` (an option-list pick), ``text``; any other content
+    (``image``, ``audio``, ``document``, ``location``...) is kept raw in
+    ``content``, keyed by its JSON name.
+
+    ``reference_message_id`` is the id of the message being answered: for a button
+    press, the ``SendResult.message_id`` of the message carrying the button.
+    ``momment`` is Z-API's timestamp (epoch milliseconds, Z-API's spelling);
+    :attr:`moment` is the same instant as an aware UTC ``datetime``.
+    """
+
+    TYPE: ClassVar[str] = "ReceivedCallback"
+
+    message_id: str
+    phone: str
+    from_me: bool = False
+    momment: int | None = None
+    status: str | None = None
+    chat_name: str | None = None
+    sender_name: str | None = None
+    sender_photo: str | None = None
+    photo: str | None = None
+    is_group: bool = False
+    is_newsletter: bool = False
+    broadcast: bool = False
+    participant_phone: str | None = None
+    connected_phone: str | None = None
+    reference_message_id: str | None = None
+    button_reply: ButtonReply | None = None
+    list_reply: ListReply | None = None
+    text: TextContent | None = None
+    content: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def moment(self) -> datetime | None:
+        """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
+        return _moment(self.momment)
+
+    @property
+    def button_id(self) -> str | None:
+        """The pressed REPLY button's id, or ``None`` when this is not a button press."""
+        return self.button_reply.button_id if self.button_reply else None
+
+    @property
+    def dedup_key(self) -> str | None:
+        """``received:<instanceId>:<messageId>``."""
+        return f"received:{self.instance_id or ''}:{self.message_id}"
+
+
+@attrs.frozen(kw_only=True)
+class DeliveryCallback(WebhookEvent):
+    """Z-API sent one of your messages (``messageId`` is your ``SendResult.message_id``)."""
+
+    TYPE: ClassVar[str] = "DeliveryCallback"
+
+    message_id: str
+    phone: str | None = None
+    zaap_id: str | None = None
+
+    @property
+    def dedup_key(self) -> str | None:
+        """``delivery:<instanceId>:<messageId>``."""
+        return f"delivery:{self.instance_id or ''}:{self.message_id}"
+
+
+@attrs.frozen(kw_only=True)
+class MessageStatusCallback(WebhookEvent):
+    """Messages changed status (``SENT``, ``RECEIVED``, ``READ``, ``READ_BY_ME``, ``PLAYED``).
+
+    ``ids`` are the message ids concerned; ``status`` is kept as Z-API wrote it, so
+    a status added later does not break parsing (:attr:`known_status` is ``None``).
+    """
+
+    TYPE: ClassVar[str] = "MessageStatusCallback"
+
+    status: str
+    ids: tuple[str, ...] = ()
+    phone: str | None = None
+    momment: int | None = None
+    is_group: bool = False
+
+    @property
+    def moment(self) -> datetime | None:
+        """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
+        return _moment(self.momment)
+
+    @property
+    def known_status(self) -> MessageStatus | None:
+        """``status`` as a :class:`MessageStatus`, or ``None`` if it is a new value."""
+        try:
+            return MessageStatus(self.status)
+        except ValueError:
+            return None
+
+    @property
+    def dedup_key(self) -> str | None:
+        """``status:<instanceId>:<status>:<sorted ids>``."""
+        return f"status:{self.instance_id or ''}:{self.status}:{','.join(sorted(self.ids))}"
+
+
+@attrs.frozen(kw_only=True)
+class ConnectedCallback(WebhookEvent):
+    """The instance's phone connected (``phone`` is the connected number)."""
+
+    TYPE: ClassVar[str] = "ConnectedCallback"
+
+    connected: bool = True
+    phone: str | None = None
+    momment: int | None = None
+
+    @property
+    def moment(self) -> datetime | None:
+        """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
+        return _moment(self.momment)
+
+
+@attrs.frozen(kw_only=True)
+class DisconnectedCallback(WebhookEvent):
+    """The instance's phone disconnected; ``error`` is Z-API's reason text."""
+
+    TYPE: ClassVar[str] = "DisconnectedCallback"
+
+    disconnected: bool = True
+    error: str | None = None
+    momment: int | None = None
+
+    @property
+    def moment(self) -> datetime | None:
+        """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
+        return _moment(self.momment)
+
+
+@attrs.frozen(kw_only=True)
+class PresenceChatCallback(WebhookEvent):
+    """A contact's presence in a chat (``AVAILABLE``, ``COMPOSING``, ``RECORDING``...)."""
+
+    TYPE: ClassVar[str] = "PresenceChatCallback"
+
+    phone: str | None = None
+    status: str | None = None
+    last_seen: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UnknownEvent(WebhookEvent):
+    """A payload this library does not model: a new ``type``, no ``type``, or one
+    whose fields did not fit its class (``error`` then says why, with JSON paths).
+
+    ``raw`` holds the whole payload.
+    """
+
+    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=True)
+    error: str | None = None
+
+    @property
+    def type(self) -> str | None:
+        """The payload's ``type`` tag, or ``None`` when absent or not a string."""
+        tag = self.raw.get("type")
+        return tag if isinstance(tag, str) else None
+
+
+#: Every typed event, by its ``type`` tag.
+EVENT_TYPES: dict[str, type[WebhookEvent]] = {
+    cls.TYPE: cls
+    for cls in (
+        ReceivedCallback,
+        DeliveryCallback,
+        MessageStatusCallback,
+        ConnectedCallback,
+        DisconnectedCallback,
+        PresenceChatCallback,
+    )
+}
+
+#: Any parsed webhook.
+AnyEvent: TypeAlias = (
+    ReceivedCallback
+    | DeliveryCallback
+    | MessageStatusCallback
+    | ConnectedCallback
+    | DisconnectedCallback
+    | PresenceChatCallback
+    | UnknownEvent
+)

@@ -1,0 +1,93 @@
+"""Checks a webhook request must pass before any handler runs.
+
+Z-API signs nothing: a webhook request carries no signature or token proving it came
+from Z-API. Anyone who learns your webhook URL can POST forged button presses. What
+you can do, and what :class:`WebhookSecurity` offers:
+
+* a **secret** only you and Z-API know, as the last path segment of the webhook URL
+  you register in Z-API (``https://bot.example.com/zapi/<secret>``) or in a header
+  (``X-Webhook-Secret`` by default; useful when a proxy in front adds it). It is
+  compared in constant time. Failing requests get **403**.
+* the expected **instance id**: payloads naming another instance get **403**.
+* a **body size limit**: larger bodies get **413** without being read in full.
+
+Malformed bodies (not a JSON object) get **400**. None of these reach handlers.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_SECRET_HEADER", "WebhookSecurity"]
+
+#: Default body size limit: 1 MiB (Z-API sends media as URLs, so payloads are small).
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+#: Default header carrying the shared secret.
+DEFAULT_SECRET_HEADER = "X-Webhook-Secret"
+
+
+def _check_secret(instance: WebhookSecurity, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not value or "/" in value or not value.isprintable():
+        # Never echo the value: it is a credential.
+        raise ValueError(
+            "WebhookSecurity.secret should be a non-empty printable string without '/'"
+        )
+
+
+def _check_limit(instance: WebhookSecurity, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(
+            f"WebhookSecurity.max_body_bytes should be an integer >= 1, but was {value!r}"
+        )
+
+
+def _hidden(value: str | None) -> str:
+    return "None" if value is None else "'***'"
+
+
+@attrs.frozen(kw_only=True)
+class WebhookSecurity:
+    """What a webhook request must satisfy (frozen; all checks optional).
+
+    * ``secret``: shared secret accepted as the final URL path segment or in the
+      ``secret_header`` header (default ``X-Webhook-Secret``). Default ``None``:
+      no secret check. Never shown in ``repr``.
+    * ``instance_id``: the Z-API instance whose events you accept. Default
+      ``None``: any. Payloads without ``instanceId`` are refused too, unless
+      ``allow_missing_instance_id`` is true (default false).
+    * ``max_body_bytes``: largest accepted body in bytes. Default 1 MiB.
+    """
+
+    secret: str | None = attrs.field(default=None, validator=_check_secret, repr=_hidden)
+    secret_header: str = DEFAULT_SECRET_HEADER
+    instance_id: str | None = None
+    allow_missing_instance_id: bool = False
+    max_body_bytes: int = attrs.field(default=DEFAULT_MAX_BODY_BYTES, validator=_check_limit)
+
+    def secret_ok(self, *, header: str | None = None, path_segment: str | None = None) -> bool:
+        """``True`` if no secret is configured, or ``header`` or ``path_segment`` matches it.
+
+        Comparison is constant-time.
+        """
+        if self.secret is None:
+            return True
+        expected = self.secret.encode()
+        return any(
+            candidate is not None and hmac.compare_digest(candidate.encode(), expected)
+            for candidate in (header, path_segment)
+        )
+
+    def instance_ok(self, payload: Mapping[str, Any]) -> bool:
+        """``True`` if the payload's ``instanceId`` is the expected one (or none is expected)."""
+        if self.instance_id is None:
+            return True
+        got = payload.get("instanceId")
+        if got is None:
+            return self.allow_missing_instance_id
+        return isinstance(got, str) and hmac.compare_digest(got.encode(), self.instance_id.encode())
