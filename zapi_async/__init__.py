@@ -5,6 +5,8 @@ automatically), typed errors, and JSON exactly as Z-API documents it.
 """
 
 import logging
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ._checks import normalize_phone
 from .bulk import send_many
@@ -51,7 +53,29 @@ from .splitter import ButtonPolicy, check_compliant, is_compliant, split
 from .text_messages import TextMessage
 from .wire import WireFormatError, from_wire, to_wire
 
+if TYPE_CHECKING:
+    from .sandbox import ZapiSandbox
+    from .webhooks import WebhookRouter, WebhookSecurity, parse_webhook
+
 __version__ = "0.1.0.dev0"
+
+# Server-side pieces load on first use: a bot that only sends never imports aiohttp.web.
+_LAZY = {
+    "ZapiSandbox": "sandbox",
+    "WebhookRouter": "webhooks",
+    "WebhookSecurity": "webhooks",
+    "parse_webhook": "webhooks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'zapi_async' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 # A library never configures logging; this keeps Python from printing our warnings
 # to stderr when the application has not configured logging either.
@@ -103,16 +127,20 @@ __all__ = [
     "UrlButton",
     "ValidationError",
     "WebhookError",
+    "WebhookRouter",
+    "WebhookSecurity",
     "WireFormatError",
     "ZapiClient",
     "ZapiConnectionError",
     "ZapiError",
     "ZapiHTTPError",
+    "ZapiSandbox",
     "button_list",
     "check_compliant",
     "from_wire",
     "is_compliant",
     "normalize_phone",
+    "parse_webhook",
     "send_many",
     "split",
     "to_wire",

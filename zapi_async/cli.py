@@ -1,35 +1,273 @@
-"""The ``zapi-async`` command line."""
+"""The ``zapi-async`` command line (also ``python -m zapi_async``).
+
+Commands: ``send-actions`` (one message with buttons, or its plan with
+``--dry-run``), ``bulk`` (a campaign from CSV/JSONL with progress, a results file
+and ``--resume``), ``sandbox`` (the fake Z-API) and ``demo``. Credentials come from
+``ZAPI_INSTANCE_ID``, ``ZAPI_TOKEN`` and ``ZAPI_CLIENT_TOKEN`` or a
+``--credentials FILE``, never from flags. Exit codes: see :mod:`._cli_config`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
+import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
 
-__all__ = ["main"]
+from ._cli_config import EXIT_INTERRUPTED, EXIT_OK, CliError, Credentials, load_credentials
+
+__all__ = ["build_parser", "main"]
+
+_EPILOG = """\
+credentials: set ZAPI_INSTANCE_ID and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN if your
+account requires the Client-Token header) in the environment, or pass
+--credentials FILE (KEY=VALUE lines or a JSON object with the same keys).
+exit codes: 0 ok, 1 some messages not sent, 2 usage or input error, 3 credentials
+refused, 4 Z-API unreachable or phone disconnected, 130 interrupted.
+"""
+
+
+class _ButtonAction(argparse.Action):
+    """Collects --call/--url/--reply values in command-line order, with their kind."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        buttons = list(getattr(namespace, self.dest, None) or [])
+        buttons.append((self.const, option_string, values))
+        setattr(namespace, self.dest, buttons)
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"should be >= 0, but was {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"should be >= 1, but was {text}")
+    return value
+
+
+def _connection_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    group = common.add_argument_group("connection")
+    group.add_argument(
+        "--credentials",
+        type=Path,
+        metavar="FILE",
+        help="read ZAPI_INSTANCE_ID, ZAPI_TOKEN, ZAPI_CLIENT_TOKEN (and ZAPI_BASE_URL) "
+        "from FILE instead of the environment",
+    )
+    group.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="Z-API's base URL (default: $ZAPI_BASE_URL or https://api.z-api.io); "
+        "point it at 'zapi-async sandbox' to try things out",
+    )
+    return common
+
+
+def _add_send_actions(commands: Any, common: argparse.ArgumentParser) -> None:
+    send = commands.add_parser(
+        "send-actions",
+        parents=[common],
+        help="send one message with CALL/URL/REPLY buttons (split when needed)",
+        description="Send one message with action buttons. Mixed CALL/URL and REPLY "
+        "buttons are split into compliant messages, sent in order.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    send.add_argument("--phone", required=True, help="recipient: digits only, or a group id")
+    send.add_argument("--message", required=True, help="the message text")
+    for flag, kind, shape in (
+        ("--call", "call", "LABEL=PHONE"),
+        ("--url", "url", "LABEL=URL"),
+        ("--reply", "reply", "ID=LABEL"),
+    ):
+        send.add_argument(
+            flag,
+            dest="buttons",
+            action=_ButtonAction,
+            const=kind,
+            metavar=shape,
+            help=f"add a {kind.upper()} button (repeatable; order is kept)",
+        )
+    send.add_argument("--title", help="optional title")
+    send.add_argument("--footer", help="optional footer")
+    send.add_argument("--image", help="optional image: an http(s) URL or Base64")
+    send.add_argument(
+        "--delay", type=int, metavar="SECONDS", help="delayMessage: 1..15 s before the next one"
+    )
+    send.add_argument(
+        "--policy",
+        choices=("default", "meta"),
+        default="default",
+        help="button caps: 'default' (3 per message) or 'meta' (Meta's strictest limits)",
+    )
+    send.add_argument(
+        "--no-split", action="store_true", help="refuse a non-compliant message instead of split"
+    )
+    send.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the split plan and the exact JSON of each request; send nothing "
+        "(no credentials needed)",
+    )
+
+
+def _add_bulk(commands: Any, common: argparse.ArgumentParser) -> None:
+    bulk = commands.add_parser(
+        "bulk",
+        parents=[common],
+        help="send a campaign from a CSV or JSONL file",
+        description="Send every row of FILE (CSV with a header, or JSON lines). Columns: "
+        "phone, message, and optionally title, footer, image and buttons "
+        "('reply:ID=LABEL;url:LABEL=URL;call:LABEL=PHONE'). A row without buttons is "
+        "sent as plain text.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    bulk.add_argument("file", type=Path, metavar="FILE")
+    bulk.add_argument("--format", choices=("csv", "jsonl"), help="default: from the extension")
+    bulk.add_argument(
+        "--results", type=Path, metavar="FILE", help="default: <FILE stem>.results.jsonl"
+    )
+    bulk.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip rows the results file shows as sent (or possibly sent); send the rest",
+    )
+    bulk.add_argument("--overwrite", action="store_true", help="replace an existing results file")
+    bulk.add_argument(
+        "--resend-unknown",
+        action="store_true",
+        help="with --resume, also resend rows whose outcome was unknown (risks duplicates)",
+    )
+    bulk.add_argument(
+        "--skip-invalid", action="store_true", help="send the valid rows, record the bad ones"
+    )
+    bulk.add_argument(
+        "--rate",
+        type=_positive_float,
+        default=10.0,
+        help="requests per second (default 10; 0 = no limit)",
+    )
+    bulk.add_argument("--burst", type=_positive_int, default=1, help="burst size (default 1)")
+    bulk.add_argument(
+        "--concurrency", type=_positive_int, default=8, help="parallel sends (default 8)"
+    )
+    bulk.add_argument(
+        "--profile",
+        choices=("none", "careful"),
+        default="none",
+        help="pacing against number bans: 'careful' = 2-6 s random gaps, 1000/day",
+    )
+    bulk.add_argument(
+        "--no-status-check",
+        dest="status_check",
+        action="store_false",
+        help="do not check that the phone is connected before sending",
+    )
+    bulk.add_argument(
+        "--progress",
+        choices=("auto", "rich", "plain", "none"),
+        default="auto",
+        help="progress display (default auto: a bar on a terminal when rich is installed)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``zapi-async``."""
     parser = argparse.ArgumentParser(
-        prog="zapi-async", description="Z-API (WhatsApp) from the command line."
+        prog="zapi-async",
+        description="Z-API (WhatsApp) from the command line.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="run the demo against the embedded fake Z-API")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _connection_options()
+    _add_send_actions(commands, common)
+    _add_bulk(commands, common)
     sandbox = commands.add_parser("sandbox", help="run the fake Z-API until Ctrl+C")
-    sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8080)
+    sandbox.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8080, help="default 8080")
+    commands.add_parser("demo", help="run the demo against the embedded fake Z-API")
     return parser
+
+
+def _credentials(args: argparse.Namespace, err: TextIO) -> Credentials:
+    return load_credentials(
+        os.environ,
+        file=args.credentials,
+        base_url=args.base_url,
+        warn=lambda text: print(text, file=err),
+    )
+
+
+def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._cli_bulk import BulkOptions, run_bulk  # noqa: PLC0415 (keeps --help fast)
+    from .pacing import PacingProfile  # noqa: PLC0415
+
+    options = BulkOptions(
+        input=args.file,
+        format=args.format,
+        results=args.results,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        resend_unknown=args.resend_unknown,
+        skip_invalid=args.skip_invalid,
+        rate=args.rate,
+        burst=args.burst,
+        concurrency=args.concurrency,
+        pacing=PacingProfile.careful() if args.profile == "careful" else None,
+        status_check=args.status_check,
+        progress=args.progress,
+    )
+    credentials = _credentials(args, err)
+    return asyncio.run(run_bulk(options, credentials, out=out, err=err))
+
+
+def _run_send_actions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ._cli_send import dry_run, send_actions  # noqa: PLC0415
+
+    if args.dry_run:
+        return dry_run(args, out)
+    return asyncio.run(send_actions(args, _credentials(args, err), out, err))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    if args.command == "demo":
-        from .demo import main as demo
+    out, err = sys.stdout, sys.stderr
+    try:
+        if args.command == "send-actions":
+            return _run_send_actions(args, out, err)
+        if args.command == "bulk":
+            return _run_bulk(args, out, err)
+        if args.command == "demo":
+            from .demo import main as demo  # noqa: PLC0415
 
-        demo()
-    elif args.command == "sandbox":
-        from .sandbox import run_sandbox
+            demo()
+        elif args.command == "sandbox":
+            from .sandbox import run_sandbox  # noqa: PLC0415
 
-        run_sandbox(host=args.host, port=args.port)
-    return 0
+            run_sandbox(host=args.host, port=args.port)
+    except CliError as exc:
+        print(f"zapi-async: error: {exc}", file=err)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("zapi-async: interrupted", file=err)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+

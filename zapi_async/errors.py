@@ -11,6 +11,8 @@ Every exception the library raises derives from :class:`ZapiError`::
     │   ├── RateLimitedError       429, carries ``retry_after``
     │   └── ServerError            5xx
     ├── ResponseFormatError        a 2xx body that is not the documented shape
+    ├── WireFormatError            (also a ValueError; in zapi_async.wire) JSON that does
+    │                              not fit the model it should become
     ├── ZapiConnectionError        the request never reached Z-API (safe to retry)
     ├── DeliveryUnknownError       (also a TimeoutError) the request may have reached Z-API
     ├── PartialSendError           a split message failed after some parts were sent
