@@ -279,3 +279,19 @@ def test_raw_is_not_in_repr_or_equality() -> None:
     b = parse_webhook({**load_payload("delivery"), "extra": 1})
     assert a == b
     assert "raw" not in repr(a)
+
+
+def test_type_tag_is_matched_case_insensitively() -> None:
+    # Z-API's documentation spells the tag "ReceivedCallBack" in places.
+    event = parse_webhook(
+        {
+            "type": "ReceivedCallBack",
+            "instanceId": "I1",
+            "messageId": "M9",
+            "phone": "5511999999999",
+            "momment": 1700000000000,
+            "buttonsResponseMessage": {"buttonId": "yes", "message": "Yes"},
+        }
+    )
+    assert isinstance(event, ReceivedCallback)
+    assert event.button_id == "yes"

@@ -62,6 +62,7 @@ for _cls, _renames in _RENAMES.items():
 #: Fields filled from the payload after structuring, never read from a key.
 _DERIVED = frozenset({"raw", "content"})
 _MODELS = frozenset({ButtonReply, ListReply, TextContent, *EVENT_TYPES.values()})
+_EVENT_TYPES_FOLDED = {tag.casefold(): cls for tag, cls in EVENT_TYPES.items()}
 #: ReceivedCallback keys that are modelled objects, not "other content".
 _TYPED_CONTENT = frozenset(_RENAMES[ReceivedCallback].values()) | {"text"}
 
@@ -112,7 +113,8 @@ def structure_event(data: Mapping[str, Any]) -> AnyEvent:
     tag = data.get("type")
     instance_id = data.get("instanceId")
     instance = instance_id if isinstance(instance_id, str) else None
-    cls = EVENT_TYPES.get(tag) if isinstance(tag, str) else None
+    # Z-API's own docs also spell some tags differently ("ReceivedCallBack").
+    cls = _EVENT_TYPES_FOLDED.get(tag.casefold()) if isinstance(tag, str) else None
     if cls is None:
         return UnknownEvent(instance_id=instance, raw=dict(data))
     try:
