@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
 
 import aiohttp
 import attrs
 import httpx
 
-from zapi_async import ZapiClient
+from zapi_async import ButtonActionsMessage, ZapiClient
 from zapi_async.config import PoolLimits
 
 from .payload import (
@@ -100,6 +101,7 @@ class _Window:
         self.latencies: list[float] = []
         self.errors = 0
         self._cpu: dict[str, float] = {}
+        self.closed = asyncio.Event()
         loop = asyncio.get_running_loop()
         loop.call_later(settings.warmup, self._snapshot, "start")
         loop.call_later(settings.warmup + settings.duration, self._snapshot, "end")
@@ -107,6 +109,8 @@ class _Window:
     def _snapshot(self, key: str) -> None:
         self._cpu[key] = time.process_time()
         self._cpu[key + "_at"] = time.perf_counter()
+        if key == "end":
+            self.closed.set()
 
     @property
     def open(self) -> bool:
@@ -137,7 +141,7 @@ class _Window:
 
 
 async def _closed_loop(
-    call: Callable[[int], Awaitable[None]], settings: LoadSettings
+    call: Callable[[int], Coroutine[Any, Any, None]], settings: LoadSettings
 ) -> RunSample:
     """``concurrency`` workers each sending back to back until the window closes."""
     window = _Window(settings)
@@ -154,9 +158,7 @@ async def _closed_loop(
                 window.done(started, ok=True)
 
     await asyncio.gather(*(worker() for _ in range(settings.concurrency)))
-    # Let the end-of-window snapshot run if every worker finished before it.
-    while "end" not in window._cpu:
-        await asyncio.sleep(0.005)
+    await window.closed.wait()  # the end-of-window snapshot may still be pending
     return window.sample()
 
 
@@ -214,7 +216,7 @@ async def _send_many(base_url: str, settings: LoadSettings, rate: float | None) 
     window = _Window(settings)
     pulled: list[float] = []
 
-    def messages() -> Iterator[object]:
+    def messages() -> Iterator[ButtonActionsMessage]:
         i = 0
         while window.open:
             pulled.append(time.perf_counter())
@@ -223,15 +225,14 @@ async def _send_many(base_url: str, settings: LoadSettings, rate: float | None) 
 
     async with _client(base_url) as zapi:
         outcomes = zapi.send_many(
-            messages(),  # type: ignore[arg-type]
+            messages(),
             concurrency=settings.concurrency,
             rate=rate,
             burst=1,
         )
         async for outcome in outcomes:
             window.done(pulled[outcome.index], ok=outcome.ok)
-    while "end" not in window._cpu:
-        await asyncio.sleep(0.005)
+    await window.closed.wait()
     return window.sample()
 
 
@@ -244,7 +245,7 @@ async def _send_many_rate(base_url: str, settings: LoadSettings) -> RunSample:
 
 
 #: A contender: runs one measurement against the server at ``base_url``.
-Contender = Callable[[str, LoadSettings], Awaitable[RunSample]]
+Contender = Callable[[str, LoadSettings], Coroutine[Any, Any, RunSample]]
 
 #: Every contender by name, in the order they are reported.
 CONTENDERS: dict[str, Contender] = {

@@ -18,6 +18,7 @@ import contextlib
 import itertools
 import json
 import os
+import selectors
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -127,6 +128,13 @@ class ServerProcess:
         self.base_url = ""
         self._process: subprocess.Popen[str] | None = None
 
+    @property
+    def pid(self) -> int:
+        """The child's process id (the server must be running)."""
+        if self._process is None:
+            raise RuntimeError("the benchmark server is not running")
+        return self._process.pid
+
     def __enter__(self) -> ServerProcess:
         command = [sys.executable, "-m", "benchmarks.server", "--kind", self.kind]
         if self.cpu is not None:
@@ -170,8 +178,6 @@ class ServerProcess:
 
 def _read_line(process: subprocess.Popen[Any], timeout: float) -> str:
     """The child's first stdout line, or an error if it exits or stays silent."""
-    import selectors
-
     assert process.stdout is not None
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)

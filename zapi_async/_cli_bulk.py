@@ -19,13 +19,14 @@ sends still in flight as ``unknown`` and quits at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 import attrs
 
@@ -103,7 +104,7 @@ def load_results(path: Path, warn: Any = print) -> dict[int, tuple[str, str | No
 class _ResultsWriter:
     """Appends one JSON line per input and keeps the tally."""
 
-    def __init__(self, handle: TextIO, tally: Tally, progress: Progress) -> None:
+    def __init__(self, handle: IO[str], tally: Tally, progress: Progress) -> None:
         self.handle = handle
         self.tally = tally
         self.progress = progress
@@ -298,7 +299,6 @@ def _open_results(options: BulkOptions) -> dict[int, tuple[str, str | None]]:
     if options.resume:
         return load_results(path, lambda text: print(text, file=sys.stderr))
     if options.overwrite:
-        path.unlink()
         return {}
     raise CliError(
         f"the results file {path} exists: pass --resume to continue that campaign "
@@ -327,7 +327,7 @@ async def run_bulk(
     ) as client:
         if total and options.status_check:
             await _check_instance(client, credentials)
-        progress = make_progress(options.progress, total, err)
+        progress = make_progress(options.progress if total else "none", total, err)
         queue = SendQueue(
             client,
             rate=options.rate or None,
@@ -336,22 +336,20 @@ async def run_bulk(
             maxsize=4 * options.concurrency + 64,
             pacing=options.pacing,
         )
-        with options.results_path.open("a", encoding="utf-8") as handle:
+        mode = "w" if options.overwrite else "a"
+        with options.results_path.open(mode, encoding="utf-8") as handle:
             writer = _ResultsWriter(handle, tally, progress)
             campaign = _Campaign(queue, writer, credentials, skip, err)
             loop = asyncio.get_running_loop()
-            try:
+            # Not available on Windows or outside the main thread: Ctrl-C then aborts.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signal.SIGINT, campaign.interrupt)
-            except (NotImplementedError, RuntimeError):  # Windows, or not the main thread
-                pass
             try:
                 await campaign.run(read_rows(options.input, fmt))
             finally:
                 progress.close(tally)
-                try:
+                with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(signal.SIGINT)
-                except (NotImplementedError, RuntimeError):
-                    pass
     _summary(options, tally, out, err)
     if campaign.exit_code is not None:
         return campaign.exit_code

@@ -108,7 +108,7 @@ def _parse_dotenv(path: Path, text: str) -> dict[str, str]:
 def _parse_json(path: Path, text: str) -> dict[str, str]:
     try:
         data: Any = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise CliError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict):
         raise CliError(f"{path}: expected a JSON object with {ENV_INSTANCE_ID} and {ENV_TOKEN}")
@@ -174,17 +174,18 @@ def load_credentials(
 def auth_advice(error: AuthenticationError, credentials: Credentials) -> str:
     """Say which credential Z-API refused and which variable to fix."""
     text = (error.error or "").lower()
+    seen = f"(HTTP {error.status}: {error.error or 'no detail'}, {error.method} {error.endpoint})"
     if "null not allowed" in text or ("client-token" in text and not credentials.client_token):
         return (
             f"Z-API refused the request: your account requires the Client-Token header; "
-            f"set {ENV_CLIENT_TOKEN} to the account's security token ({error})"
+            f"set {ENV_CLIENT_TOKEN} to the account's security token {seen}"
         )
     if "client-token" in text or "client token" in text:
         return (
             f"Z-API refused the Client-Token header: check {ENV_CLIENT_TOKEN} "
-            f"(the account security token) ({error})"
+            f"(the account's security token) {seen}"
         )
     return (
         f"Z-API refused the instance id or token in the URL: check {ENV_INSTANCE_ID} "
-        f"and {ENV_TOKEN} ({error})"
+        f"and {ENV_TOKEN} {seen}"
     )

@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -76,6 +76,8 @@ class BadRow:
     problem: str
 
     def __str__(self) -> str:
+        if self.field == "-":  # the whole line is unreadable
+            return f"line {self.line}: {self.problem}"
         return f"line {self.line}, column {self.field!r}: {self.problem}"
 
 
@@ -124,11 +126,12 @@ def _json_buttons(value: list[Any]) -> list[Button]:
             )
         kind = str(item["type"]).upper()
         try:
-            label, button_id = item.get("label"), item.get("id")
+            # Values go to the button classes as they are: those check the types.
+            label, button_id = cast(str, item.get("label")), cast(str, item.get("id"))
             if kind == "CALL":
-                buttons.append(CallButton(label, phone=item.get("phone"), id=button_id))
+                buttons.append(CallButton(label, phone=cast(str, item.get("phone")), id=button_id))
             elif kind == "URL":
-                buttons.append(UrlButton(label, url=item.get("url"), id=button_id))
+                buttons.append(UrlButton(label, url=cast(str, item.get("url")), id=button_id))
             else:
                 buttons.append(ReplyButton(label, id=button_id))
         except ValidationError as exc:

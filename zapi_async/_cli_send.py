@@ -114,8 +114,7 @@ def dry_run(args: argparse.Namespace, out: TextIO) -> int:
 def _print_results(results: list[SendResult], total: int, out: TextIO) -> None:
     for number, result in enumerate(results, 1):
         print(
-            f"part {number} of {total} sent: messageId={result.message_id} "
-            f"zaapId={result.zaap_id}",
+            f"part {number} of {total} sent: messageId={result.message_id} zaapId={result.zaap_id}",
             file=out,
         )
 

@@ -270,4 +270,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("zapi-async: interrupted", file=err)
         return EXIT_INTERRUPTED
     return EXIT_OK
-

@@ -297,13 +297,11 @@ class ZapiClient(InstanceAPI):
             try:
                 return await self._attempt(method, endpoint, body)
             except ZapiError as exc:
-                if isinstance(exc, RateLimitedError):
-                    await limiter.pause(
-                        exc.retry_after
-                        if exc.retry_after is not None
-                        else self.retry.backoff(attempt + 1)
-                    )
                 delay = self.retry.next_delay(attempt, exc, loop.time() - started)
+                if isinstance(exc, RateLimitedError):
+                    # Every sender of this instance holds off, not just this one.
+                    pause = exc.retry_after if exc.retry_after is not None else delay
+                    await limiter.pause(pause if pause is not None else self.retry.backoff(2))
                 if delay is None:
                     raise
                 logger.info(

@@ -32,6 +32,9 @@ _BUTTON_TYPES = (CallButton, UrlButton, ReplyButton)
 
 
 def _as_buttons(value: Iterable[Button]) -> tuple[Button, ...]:
+    # Lists and tuples first: the ABC check below is slow for the common case.
+    if type(value) in (list, tuple):
+        return tuple(value)
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise ValidationError(
             "ButtonActionsMessage.buttons",

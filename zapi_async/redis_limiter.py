@@ -20,8 +20,9 @@ the client on HTTP 429) stores a pause-until time that every process honours.
 
 When Redis cannot be reached the limiter fails closed: it retries every
 ``retry_interval`` seconds and raises :class:`LimiterUnavailableError` after
-``unavailable_timeout`` seconds. Pass ``fallback=`` (an in-process limiter) to keep
-sending through it instead while Redis is away; a warning is logged once per outage.
+``unavailable_timeout`` seconds, so nothing is sent without the shared budget.
+Pass ``fallback=`` (an in-process limiter) to send through it instead while Redis
+is away; a warning is logged once per outage and sharing resumes by itself.
 
 redis-py is an optional dependency (``pip install 'zapi-async[redis]'``); this
 module imports without it.
@@ -32,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from .errors import ZapiError
 from .ratelimit import Clock, Limiter, Sleep, _loop_time
@@ -59,13 +60,14 @@ _MICROS = 1_000_000
 
 # Shared prologue: server time in microseconds (exact in a double until year 2255),
 # and effects replication so writes after TIME are allowed on Redis < 5.
+# ``__TIME__`` is replaced by ``RedisRateLimiter._server_time``.
 _NOW = """
 if redis.replicate_commands then redis.replicate_commands() end
-local t = redis.call('TIME')
+local t = __TIME__
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local function store(key, value)
   redis.call('SET', key, string.format('%.0f', value),
-             'PX', math.ceil((value - now) / 1000) + 1000)
+             'PX', math.max(math.ceil((value - now) / 1000), 0) + 1000)
 end
 local paused = tonumber(redis.call('GET', KEYS[2]) or 0)
 """
@@ -169,12 +171,15 @@ class RedisRateLimiter:
       :func:`limit_key` (``zapi:{<id>}:limit``). Or pass ``key=`` directly.
     * ``rate`` (> 0, requests/s) and ``burst`` (integer >= 1, default 1: evenly
       spaced). Every process sharing a key should use the same values.
-    * ``unavailable_timeout``: seconds to keep retrying an unreachable Redis before
-      raising :class:`LimiterUnavailableError` (default 10; 0 = raise at once).
+    * ``unavailable_timeout``: seconds to keep retrying an unreachable (or hung)
+      Redis before giving up (default 10; 0 = give up after one try): then
+      :class:`LimiterUnavailableError` is raised, or the fallback takes over.
     * ``retry_interval``: seconds between those retries (default 0.25).
     * ``fallback``: a local :class:`~zapi_async.ratelimit.Limiter` used instead
-      while Redis is unreachable (default ``None``: fail closed). Give it this
-      process's share of the budget, e.g. ``RateLimiter(rate / workers)``.
+      once Redis is given up on (default ``None``: fail closed). While it is in use,
+      Redis gets one short try every ``retry_interval``; when it answers, the
+      budget is shared again. Give it this process's share of the budget, e.g.
+      ``RateLimiter(rate / workers)``. Pauses always reach it too.
     * ``clock``/``sleep``: local monotonic clock (used only for the retry timeout)
       and sleep, injectable for tests.
 
@@ -244,11 +249,19 @@ class RedisRateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._errors = _unavailable_errors()
-        self._reserve = redis.register_script(_RESERVE)
-        self._pause_script = redis.register_script(_PAUSE)
-        self._pause_left = redis.register_script(_PAUSE_LEFT)
+        self._reserve = redis.register_script(self._lua(_RESERVE))
+        self._pause_script = redis.register_script(self._lua(_PAUSE))
+        self._pause_left = redis.register_script(self._lua(_PAUSE_LEFT))
         self._down = False  # a fallback is in use and the outage was logged
         self._skip_until = -math.inf  # with a fallback: do not try Redis before this
+
+    #: Lua expression giving ``{seconds, microseconds}``: the server clock. Tests
+    #: override it in a subclass to freeze time; nothing else should.
+    _server_time: ClassVar[str] = "redis.call('TIME')"
+
+    @classmethod
+    def _lua(cls, script: str) -> str:
+        return script.replace("__TIME__", cls._server_time)
 
     @classmethod
     def for_client(

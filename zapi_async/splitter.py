@@ -214,6 +214,8 @@ def _chunk_actions(buttons: list[Button], policy: ButtonPolicy) -> list[list[But
         _ceil_div(len(urls), url_cap),
         _ceil_div(len(buttons), total_cap),
     )
+    if parts == 1:  # everything fits in one part: the contiguous run below, cheaply
+        return [list(buttons)]
     # Contiguous runs keep the user's exact order; use them when they are minimal.
     contiguous: list[list[Button]] = [[]]
     for button in buttons:
@@ -283,12 +285,17 @@ def _derive(
 ) -> ButtonActionsMessage:
     # A part of an already validated message is valid too: skip re-running every
     # check (attrs.evolve would), which dominated the cost of split().
-    part = object.__new__(ButtonActionsMessage)
-    for name in _MESSAGE_FIELDS:
-        object.__setattr__(part, name, getattr(message, name))
-    object.__setattr__(part, "buttons", buttons)
-    object.__setattr__(part, "image", image)
+    part = _new(ButtonActionsMessage)
+    for name in _COPIED_FIELDS:
+        _set(part, name, getattr(message, name))
+    _set(part, "buttons", buttons)
+    _set(part, "image", image)
     return part
 
 
-_MESSAGE_FIELDS = tuple(f.name for f in attrs.fields(ButtonActionsMessage))
+_new = object.__new__
+_set = object.__setattr__
+#: Fields a part shares with its message (``_derive`` sets the other two itself).
+_COPIED_FIELDS = tuple(
+    f.name for f in attrs.fields(ButtonActionsMessage) if f.name not in ("buttons", "image")
+)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 #: Seconds a starting server gets to answer PING.
 START_TIMEOUT = 10.0
@@ -84,13 +86,19 @@ class RedisServer:
             self._process = subprocess.Popen(
                 [
                     self.binary,
-                    "--port", str(self.port),
-                    "--bind", "127.0.0.1",
-                    "--dir", str(self.directory),
-                    "--save", "",
-                    "--appendonly", "no",
-                    "--daemonize", "no",
-                ],  # fmt: skip
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(self.directory),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--daemonize",
+                    "no",
+                ],
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
@@ -167,9 +175,14 @@ async def redis(redis_server: RedisServer) -> AsyncIterator[Redis]:
         await client.aclose()
 
 
+def no_retry() -> Retry:
+    """redis-py's own retry policy switched off, so failures surface at once."""
+    return Retry(NoBackoff(), 0)
+
+
 def unreachable_redis() -> Redis:
     """A client for a port nobody listens on; fails fast (no redis-py retries)."""
-    return Redis(host="127.0.0.1", port=free_port(), retry=None, socket_connect_timeout=1)
+    return Redis(host="127.0.0.1", port=free_port(), retry=no_retry(), socket_connect_timeout=1)
 
 
 def python_command(script: str, *args: str) -> list[str]:
