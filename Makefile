@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install test demo check lint types docs bench clean
+.PHONY: install test test-deps demo check lint types docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-test: $(STAMP)
+# Real servers the tests start themselves (redis-server); skipped with a reason if absent.
+test-deps:
+	@bash scripts/install-redis.sh
+
+test: $(STAMP) test-deps
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)

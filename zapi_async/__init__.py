@@ -19,6 +19,7 @@ from .errors import (
     DeliveryUnknownError,
     InstanceDisconnectedError,
     MethodNotAllowedError,
+    NotSentError,
     PartialSendError,
     QueueClosedError,
     RateLimitedError,
@@ -48,6 +49,7 @@ from .pacing import DailyCapReachedError, PacingProfile
 from .payment_messages import OtpButtonMessage, PixButtonMessage, PixKeyType
 from .queue import SendQueue
 from .ratelimit import Limiter, RateLimiter
+from .redis_limiter import LimiterUnavailableError, RedisRateLimiter
 from .retry import RetryPolicy
 from .splitter import ButtonPolicy, check_compliant, is_compliant, split
 from .text_messages import TextMessage
@@ -97,10 +99,12 @@ __all__ = [
     "InstanceDisconnectedError",
     "InstanceStatus",
     "Limiter",
+    "LimiterUnavailableError",
     "ListButton",
     "ListOption",
     "Message",
     "MethodNotAllowedError",
+    "NotSentError",
     "OptionListMessage",
     "OtpButtonMessage",
     "Outcome",
@@ -115,6 +119,7 @@ __all__ = [
     "QueuedMessage",
     "RateLimitedError",
     "RateLimiter",
+    "RedisRateLimiter",
     "ReplyButton",
     "ResponseFormatError",
     "RetryPolicy",

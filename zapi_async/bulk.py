@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .errors import InstanceDisconnectedError, QueueClosedError, ZapiError
@@ -56,7 +56,7 @@ async def send_many(
     pacing: PacingProfile | None = None,
     check_status: bool = False,
     window: int | None = None,
-) -> AsyncIterator[Outcome[M]]:
+) -> AsyncGenerator[Outcome[M], None]:
     """Send every message; yield one :class:`~zapi_async.Outcome` per input.
 
     Outcomes come as sends complete, or in input order with ``ordered=True``.

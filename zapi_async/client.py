@@ -17,7 +17,7 @@ import asyncio
 import enum
 import json
 import logging
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -247,7 +247,7 @@ class ZapiClient(InstanceAPI):
         limiter: Limiter | None = None,
         pacing: PacingProfile | None = None,
         check_status: bool = False,
-    ) -> AsyncIterator[Outcome[M]]:
+    ) -> AsyncGenerator[Outcome[M], None]:
         """Send any number of messages concurrently; yield one outcome per input.
 
         See :func:`zapi_async.bulk.send_many` for the details.

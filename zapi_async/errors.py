@@ -17,7 +17,10 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── DeliveryUnknownError       (also a TimeoutError) the request may have reached Z-API
     ├── PartialSendError           a split message failed after some parts were sent
     ├── ClientClosedError          (also a RuntimeError) the client was closed
-    ├── QueueClosedError           submit() on a closed SendQueue
+    ├── NotSentError               held back before sending: Z-API never saw it
+    │   ├── QueueClosedError       submit() on a closed SendQueue, or closed before sending
+    │   ├── DailyCapReachedError   (zapi_async.pacing) the pacing profile's daily cap
+    │   └── LimiterUnavailableError (also a ConnectionError) the shared limiter's Redis
     ├── InstanceDisconnectedError  the instance's phone is not connected
     └── WebhookError               (also a ValueError) a webhook body that cannot be parsed
 
@@ -39,6 +42,7 @@ __all__ = [
     "DeliveryUnknownError",
     "InstanceDisconnectedError",
     "MethodNotAllowedError",
+    "NotSentError",
     "PartialSendError",
     "QueueClosedError",
     "RateLimitedError",
@@ -209,7 +213,14 @@ class ClientClosedError(ZapiError, RuntimeError):
     """The :class:`~zapi_async.ZapiClient` was closed; create a new one."""
 
 
-class QueueClosedError(ZapiError):
+class NotSentError(ZapiError):
+    """The library held a message back before sending it: Z-API never saw it.
+
+    Base of errors that leave a message safe to send again later unchanged.
+    """
+
+
+class QueueClosedError(NotSentError):
     """The :class:`~zapi_async.SendQueue` is closed and accepts no more messages."""
 
 

@@ -6,7 +6,7 @@ from typing import Generic, Literal, TypeVar
 
 import attrs
 
-from .errors import DeliveryUnknownError, PartialSendError, ZapiError
+from .errors import DeliveryUnknownError, NotSentError, PartialSendError, ZapiError
 from .messages import SendResult
 
 __all__ = ["Outcome", "OutcomeStatus", "QueueStats", "classify"]
@@ -16,7 +16,8 @@ T = TypeVar("T")
 #: ``sent``: every part accepted. ``failed``: nothing was accepted. ``partial``: some
 #: parts of a split message were accepted, then one failed. ``unknown``: the request
 #: may or may not have been accepted (see DeliveryUnknownError). ``unsent``: never
-#: attempted (queue closed with cancel, caller withdrew it, or the run stopped).
+#: attempted (queue closed with cancel, caller withdrew it, the run stopped, or a
+#: limiter held it back: see NotSentError).
 OutcomeStatus = Literal["sent", "failed", "partial", "unknown", "unsent"]
 
 
@@ -24,6 +25,8 @@ def classify(error: BaseException) -> OutcomeStatus:
     """The outcome status a send that raised ``error`` ends in."""
     if isinstance(error, DeliveryUnknownError):
         return "unknown"
+    if isinstance(error, NotSentError):
+        return "unsent"
     if isinstance(error, PartialSendError):
         return "unknown" if isinstance(error.error, DeliveryUnknownError) else "partial"
     return "failed"

@@ -29,13 +29,13 @@ from typing import Any
 
 import attrs
 
-from .errors import ZapiError
+from .errors import NotSentError
 from .ratelimit import Clock, Limiter, Sleep, Unlimited, _loop_time
 
 __all__ = ["DailyCapReachedError", "PacedLimiter", "PacingProfile"]
 
 
-class DailyCapReachedError(ZapiError):
+class DailyCapReachedError(NotSentError):
     """The instance reached its daily message cap; nothing was sent."""
 
     def __init__(self, cap: int, day: date) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from types import TracebackType
@@ -163,7 +164,7 @@ class SendQueue:
         if self._workers:
             return
         loop = asyncio.get_running_loop()
-        self._started_at = loop.time()
+        self._started_at = time.monotonic()
         self._workers = [
             loop.create_task(self._work(), name=f"zapi-send-worker-{i}")
             for i in range(self._worker_count)
@@ -296,7 +297,7 @@ class SendQueue:
         key = "failed" if status == "partial" else status
         self._counts[key] += 1
         if status == "sent":
-            now = asyncio.get_running_loop().time()
+            now = time.monotonic()
             self._recent.append(now)
             self._forget_before(now - RATE_WINDOW)
         lane = self._lanes.get(entry.message.phone)
@@ -357,7 +358,7 @@ class SendQueue:
         """Current counters (a snapshot)."""
         rate = 0.0
         if self._started_at is not None:
-            now = asyncio.get_running_loop().time()
+            now = time.monotonic()
             self._forget_before(now - RATE_WINDOW)
             span = min(RATE_WINDOW, now - self._started_at)
             rate = len(self._recent) / span if span > 0 else 0.0

@@ -35,7 +35,7 @@ import logging
 import math
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from .errors import ZapiError
+from .errors import NotSentError
 from .ratelimit import Clock, Limiter, Sleep, _loop_time
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ return paused - now
 _PAUSE_LEFT = _NOW + "return paused - now\n"
 
 
-class LimiterUnavailableError(ZapiError, ConnectionError):
+class LimiterUnavailableError(NotSentError, ConnectionError):
     """The shared limiter's store (Redis) stayed unreachable; nothing was sent.
 
     ``key`` is the limiter's Redis key, ``waited`` the seconds spent retrying and

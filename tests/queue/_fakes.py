@@ -220,6 +220,10 @@ class FakeZapi:
 
         await within(wait())
 
+    async def poke(self) -> None:
+        """Re-check the conditions waited on with :meth:`until` (after a client-side event)."""
+        await self._notify()
+
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import attrs
 import pytest
@@ -18,6 +19,7 @@ from zapi_async import (
     PartialSendError,
     QueueClosedError,
     ReplyButton,
+    SendResult,
     ServerError,
     UrlButton,
     ValidationError,
@@ -46,7 +48,7 @@ def without_rate(stats: QueueStats) -> QueueStats:
     return attrs.evolve(stats, rate=0.0)
 
 
-async def still_pending(*futures: asyncio.Future[object]) -> bool:
+async def still_pending(*futures: asyncio.Future[Any]) -> bool:
     """Let the loop run a while; True when none of ``futures`` completed meanwhile."""
     await VirtualClock.settle(50)
     return not any(f.done() for f in futures)
@@ -122,7 +124,9 @@ async def test_split_parts_go_in_order_before_the_next_message(
         second = await queue.submit(mixed(2))
         others = [await queue.submit(text(phone(i), "other")) for i in range(2, 5)]
     to_one = [a for a in fake_zapi.arrivals if a.phone == phone(1)]
-    assert [(a.endpoint, a.text, [b["type"] for b in a.body.get("buttonActions", [])]) for a in to_one] == [
+    assert [
+        (a.endpoint, a.text, [b["type"] for b in a.body.get("buttonActions", [])]) for a in to_one
+    ] == [
         ("send-button-actions", "offer 1", ["CALL", "URL"]),
         ("send-button-actions", "offer 1", ["REPLY"]),
         ("send-text", "between", []),
@@ -130,16 +134,18 @@ async def test_split_parts_go_in_order_before_the_next_message(
         ("send-button-actions", "offer 2", ["REPLY"]),
     ]
     assert fake_zapi.max_overlap[f"INSTANCE-A/{phone(1)}"] == 1
-    assert len(first.result()) == 2 and len(second.result()) == 2
+    assert len(first.result()) == 2
+    assert len(second.result()) == 2
     assert len(between.result()) == 1
     assert all(len(f.result()) == 1 for f in others)
     assert queue.stats.sent == 6  # messages, not requests
 
 
 async def test_order_per_recipient_against_the_sandbox() -> None:
-    async with ZapiSandbox(seed=3) as sandbox, ZapiClient(
-        sandbox.instance_id, sandbox.token, base_url=sandbox.base_url
-    ) as zapi:
+    async with (
+        ZapiSandbox(seed=3) as sandbox,
+        ZapiClient(sandbox.instance_id, sandbox.token, base_url=sandbox.base_url) as zapi,
+    ):
         async with SendQueue(zapi, workers=8) as queue:
             for i in range(12):
                 await queue.submit(TextMessage(phone(i % 3), f"#{i}"))
@@ -215,7 +221,7 @@ async def test_close_before_any_submit_and_twice(zapi: ZapiClient) -> None:
 async def test_submit_after_close_is_refused(fake_zapi: FakeZapi, zapi: ZapiClient) -> None:
     async with SendQueue(zapi) as queue:
         await queue.submit(text(phone(1), "on time"))
-    with pytest.raises(QueueClosedError, match="^the queue is closed; no more messages"):
+    with pytest.raises(QueueClosedError, match=r"^the queue is closed; no more messages"):
         await queue.submit(text(phone(1), "late"))
     assert fake_zapi.texts() == ["on time"]
     assert queue.stats.submitted == 1
@@ -278,7 +284,9 @@ async def test_cancelling_the_task_awaiting_close_accounts_for_every_message(
     assert sorted(fake_zapi.texts()) == ["m0", "m1"]
 
 
-async def test_leaving_async_with_on_an_exception_cancels(fake_zapi: FakeZapi, zapi: ZapiClient) -> None:
+async def test_leaving_async_with_on_an_exception_cancels(
+    fake_zapi: FakeZapi, zapi: ZapiClient
+) -> None:
     gate = hold_all(fake_zapi)
 
     def progress(stats: QueueStats) -> None:
@@ -287,11 +295,16 @@ async def test_leaving_async_with_on_an_exception_cancels(fake_zapi: FakeZapi, z
 
     messages = [text(phone(i), f"m{i}") for i in range(4)]
     queue = SendQueue(zapi, workers=1, on_progress=progress)
-    with pytest.raises(RuntimeError, match="boom"):
+    futures: list[asyncio.Future[list[SendResult]]] = []
+
+    async def use_then_fail() -> None:
         async with queue:
-            futures = [await queue.submit(m) for m in messages]
+            futures.extend([await queue.submit(m) for m in messages])
             await fake_zapi.until(lambda: len(fake_zapi.arrivals) == 1)
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await within(use_then_fail())
     assert queue.unsent == messages[1:]
     assert futures[0].result()[0].message_id == "M1"
     assert all(isinstance(f.exception(), QueueClosedError) for f in futures[1:])
@@ -302,7 +315,9 @@ async def test_leaving_async_with_on_an_exception_cancels(fake_zapi: FakeZapi, z
 # -- withdrawing and validation -----------------------------------------------------------
 
 
-async def test_cancelling_a_future_withdraws_its_message(fake_zapi: FakeZapi, zapi: ZapiClient) -> None:
+async def test_cancelling_a_future_withdraws_its_message(
+    fake_zapi: FakeZapi, zapi: ZapiClient
+) -> None:
     gate = hold_all(fake_zapi)
     queue = SendQueue(zapi, workers=1)
     first = await queue.submit(text(phone(1), "kept"))
@@ -313,7 +328,8 @@ async def test_cancelling_a_future_withdraws_its_message(fake_zapi: FakeZapi, za
     gate.set()
     assert await within(queue.close()) == []  # withdrawn by the caller: not "to resend"
     assert fake_zapi.texts() == ["kept", "also kept"]
-    assert first.result() and last.result()
+    assert first.result()
+    assert last.result()
     assert without_rate(queue.stats) == QueueStats(submitted=3, sent=2, unsent=1)
     assert queue.unsent == []
 
@@ -335,7 +351,9 @@ async def test_a_withdrawn_message_is_not_returned_by_a_cancelling_close(
     assert queue.stats.unsent == 2
 
 
-async def test_invalid_messages_are_refused_at_submit(fake_zapi: FakeZapi, zapi: ZapiClient) -> None:
+async def test_invalid_messages_are_refused_at_submit(
+    fake_zapi: FakeZapi, zapi: ZapiClient
+) -> None:
     mixed = ButtonActionsMessage(
         phone=phone(1),
         message="hi",
@@ -389,7 +407,8 @@ async def test_stats_and_progress_hook_for_every_kind_of_outcome(fake_zapi: Fake
     assert sent.result()[0].message_id == "M1"
     assert retried.result()[0].message_id == "M3"
     failure = failed.exception()
-    assert isinstance(failure, ZapiHTTPError) and failure.status == 400
+    assert isinstance(failure, ZapiHTTPError)
+    assert failure.status == 400
     assert isinstance(unknown.exception(), DeliveryUnknownError)
     partial_error = partial.exception()
     assert isinstance(partial_error, PartialSendError)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, runtime_checkable
 
 __all__ = ["DEFAULT_DEDUP_TTL", "DedupStore", "InMemoryDedupStore", "RedisDedupStore"]
@@ -93,7 +93,7 @@ class InMemoryDedupStore:
 
 
 class _RedisLike(Protocol):
-    async def set(self, name: str, value: str, *, ex: int, nx: bool) -> Any: ...
+    def set(self, name: str, value: str, *, ex: int, nx: bool) -> Awaitable[Any]: ...
 
 
 class RedisDedupStore:
