@@ -219,7 +219,7 @@ async def test_read_timeout_is_delivery_unknown(
     async with make_client(
         local_zapi.base_url, recording_sleep, timeouts=Timeouts(read=0.2, total=5)
     ) as zapi:
-        with pytest.raises(DeliveryUnknownError, match="SocketTimeoutError|TimeoutError"):
+        with pytest.raises(DeliveryUnknownError, match=r"SocketTimeoutError|TimeoutError"):
             await zapi.request("POST", "send-text", {"phone": "551199999999", "message": "x"})
     assert len(local_zapi.requests) == 1
 
@@ -283,6 +283,7 @@ async def test_session_is_created_lazily_and_closed_by_close(local_zapi: LocalZa
     assert zapi._session is None
     await zapi.request("GET", "status")
     session = zapi._session
-    assert session is not None and not session.closed
+    assert session is not None
+    assert not session.closed
     await zapi.close()
     assert session.closed

@@ -75,7 +75,7 @@ def mocked() -> Iterator[aioresponses]:
         (429, {"error": "Too many"}, RateLimitedError, "Too many"),
     ],
 )
-async def test_status_maps_to_error(
+async def test_status_maps_to_error(  # noqa: PLR0917 (pytest parametrization)
     zapi: ZapiClient,
     mocked: aioresponses,
     status: int,

@@ -107,7 +107,9 @@ async def test_connection_error_and_retries_never_show_secrets(
         traceback.format_exception(type(caught.value), caught.value, caught.value.__traceback__)
     )
     assert "retrying" in caplog.text
-    assert not leaks(text) and not leaks(caplog.text) and not leaks(str(caught.value))
+    assert not leaks(text)
+    assert not leaks(caplog.text)
+    assert not leaks(str(caught.value))
 
 
 def test_repr_shows_no_secrets() -> None:
