@@ -11,14 +11,12 @@ from aiohttp import web
 
 from zapi_async import (
     ButtonActionsMessage,
-    CallButton,
     DeliveryUnknownError,
     PartialSendError,
     RateLimitedError,
     ReplyButton,
     SendResult,
     ServerError,
-    UrlButton,
     ValidationError,
     ZapiClient,
     ZapiConnectionError,
@@ -27,27 +25,10 @@ from zapi_async.config import PoolLimits, Timeouts
 from zapi_async.errors import ClientClosedError
 from zapi_async.retry import RetryPolicy
 
+from ..strategies import SEED_CALL_URL_BODY, SEED_REPLY_BODY, seed_message
 from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN, LocalZapi, RecordingSleep, make_client
 
-SEED_MIXED = ButtonActionsMessage(
-    phone="551199999999",
-    message="a message",
-    title="if you want to add a title",
-    footer="if you want to add a footer",
-    image="https://app.z-api.io/logos/zapi-dark.png",
-    buttons=[
-        CallButton("Contact us", phone="554498398733", id="1"),
-        UrlButton("Visit our website", url="https://z-api.io", id="2"),
-        ReplyButton("Talk to an agent", id="3"),
-    ],
-)
-SEED_COMMON = {
-    "phone": "551199999999",
-    "message": "a message",
-    "title": "if you want to add a title",
-    "footer": "if you want to add a footer",
-    "image": "https://app.z-api.io/logos/zapi-dark.png",
-}
+SEED_MIXED = seed_message()
 
 
 def status(code: int, body: object = None, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -72,19 +53,7 @@ async def test_mixed_message_goes_out_as_the_seeds_two_bodies_in_order(
 
     assert results == [SendResult("Z1", "M1", "M1"), SendResult("Z2", "M2", "M2")]
     bodies = [json.loads(r["body"]) for r in local_zapi.requests]
-    assert bodies == [
-        {
-            **SEED_COMMON,
-            "buttonActions": [
-                {"id": "1", "type": "CALL", "phone": "554498398733", "label": "Contact us"},
-                {"id": "2", "type": "URL", "url": "https://z-api.io", "label": "Visit our website"},
-            ],
-        },
-        {
-            **SEED_COMMON,
-            "buttonActions": [{"id": "3", "type": "REPLY", "label": "Talk to an agent"}],
-        },
-    ]
+    assert bodies == [SEED_CALL_URL_BODY, SEED_REPLY_BODY]
     for request in local_zapi.requests:
         assert request["method"] == "POST"
         assert request["path"] == f"/instances/{INSTANCE}/token/{TOKEN}/send-button-actions"
@@ -141,7 +110,7 @@ async def test_503_is_retried_with_backoff_then_succeeds(
 ) -> None:
     local_zapi.then(status(503), status(502))
     results = await client.send_button_actions(
-        SEED_MIXED.__class__("551199999999", "hi", [ReplyButton("ok")])
+        ButtonActionsMessage("551199999999", "hi", [ReplyButton("ok")])
     )
     assert results == [SendResult("Z1", "M1", "M1")]
     assert len(local_zapi.requests) == 3
