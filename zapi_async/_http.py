@@ -4,6 +4,7 @@ function that maps a Z-API response status to an exception."""
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Iterable, Mapping
 from email.utils import parsedate_to_datetime
@@ -23,6 +24,10 @@ REDACTED = "***"
 
 # Error texts Z-API uses for a missing or wrong Client-Token (the status is 400 there).
 _CLIENT_TOKEN_ERRORS = ("null not allowed", "client-token", "client token")
+
+# Deeper JSON is kept as text: redaction and structuring recurse once per level, and
+# Z-API's bodies are a few levels deep.
+MAX_JSON_DEPTH = 100
 
 
 class Redactor:
@@ -51,15 +56,34 @@ class Redactor:
         return value
 
 
+def _nesting_within(value: Any, limit: int) -> bool:
+    """Whether decoded JSON nests at most ``limit`` containers deep (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > limit:
+                return False
+            stack.extend((child, depth + 1) for child in item)
+    return True
+
+
 def decode_body(raw: bytes, content_type: str) -> Any:
-    """JSON when the body is JSON (whatever the header says), else the text."""
-    text = raw.decode("utf-8", errors="replace")
+    """JSON when the body is JSON (whatever the header says), else the text.
+
+    A leading UTF-8 byte order mark is ignored; JSON nested deeper than
+    ``MAX_JSON_DEPTH`` is returned as text.
+    """
+    text = raw.decode("utf-8-sig", errors="replace")
     stripped = text.lstrip()
     if "json" in content_type or stripped.startswith(("{", "[")):
         try:
-            return json.loads(text)
-        except ValueError:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
             return text
+        return value if _nesting_within(value, MAX_JSON_DEPTH) else text
     return text
 
 
@@ -69,9 +93,11 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:  # "inf" or "nan" is no usable delay
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -17,6 +17,7 @@ import asyncio
 import enum
 import json
 import logging
+import math
 from collections.abc import AsyncGenerator, AsyncIterable, Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
@@ -57,6 +58,30 @@ RetryObserver = Callable[[ZapiError, int, float], None]
 
 # Failures that happen before a single byte of the request is written.
 _NOT_SENT_ERRORS = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+
+
+class _Progress:
+    """Per-attempt marker: set once aiohttp hands the request a connection."""
+
+    __slots__ = ("connected",)
+
+    def __init__(self) -> None:
+        self.connected = False
+
+
+async def _on_connection(session: aiohttp.ClientSession, context: Any, params: Any) -> None:
+    marker = context.trace_request_ctx
+    if isinstance(marker, _Progress):
+        marker.connected = True
+
+
+def _connection_trace() -> aiohttp.TraceConfig:
+    """Notes when a request gets a connection (new or pooled): before that, nothing
+    can have been sent, even if the *total* timeout expires while waiting for one."""
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_create_end.append(_on_connection)
+    trace.on_connection_reuseconn.append(_on_connection)
+    return trace
 
 
 class _State(enum.Enum):
@@ -166,7 +191,9 @@ class ZapiClient(InstanceAPI):
                 connect=self.timeouts.connect,
                 sock_read=self.timeouts.read,
             )
-            self._session = aiohttp.ClientSession(connector=connector, timeout=timeout)
+            self._session = aiohttp.ClientSession(
+                connector=connector, timeout=timeout, trace_configs=[_connection_trace()]
+            )
         self._state = _State.OPEN
         return self._session
 
@@ -234,7 +261,9 @@ class ZapiClient(InstanceAPI):
         try:
             return from_wire(body, SendResult)
         except WireFormatError as exc:
-            raise ResponseFormatError(self._display(endpoint), str(exc), body) from None
+            raise ResponseFormatError(
+                self._display(endpoint), str(exc), self._redact.deep(body)
+            ) from None
 
     def send_many(
         self,
@@ -290,18 +319,20 @@ class ZapiClient(InstanceAPI):
         body = None if payload is None else _dumps(payload)
         loop = asyncio.get_running_loop()
         started = loop.time()
+        queued = 0.0  # time spent waiting for the limiter: not retry time
         attempt = 0
         while True:
             attempt += 1
+            before = loop.time()
             await limiter.acquire()
+            queued += loop.time() - before
             try:
                 return await self._attempt(method, endpoint, body)
             except ZapiError as exc:
-                delay = self.retry.next_delay(attempt, exc, loop.time() - started)
+                delay = self.retry.next_delay(attempt, exc, loop.time() - started - queued)
                 if isinstance(exc, RateLimitedError):
                     # Every sender of this instance holds off, not just this one.
-                    pause = exc.retry_after if exc.retry_after is not None else delay
-                    await limiter.pause(pause if pause is not None else self.retry.backoff(2))
+                    await limiter.pause(self._pause_after(exc, delay))
                 if delay is None:
                     raise
                 logger.info(
@@ -316,13 +347,30 @@ class ZapiClient(InstanceAPI):
                     on_retry(exc, attempt, delay)
                 await self.retry.sleep(delay)
 
+    def _pause_after(self, error: RateLimitedError, delay: float | None) -> float:
+        """How long a 429 holds every sender: ``Retry-After`` (capped like the retry
+        delay, so a huge or bogus header cannot stall the limiter), else the backoff."""
+        if error.retry_after is not None and math.isfinite(error.retry_after):
+            return min(error.retry_after, self.retry.max_retry_after)
+        return delay if delay is not None else self.retry.backoff(2)
+
     async def _attempt(self, method: str, endpoint: str, body: bytes | None) -> Any:
         session = self._open_session()
         display = self._display(endpoint)
         failure: ZapiError | None = None
+        # Only an owned session carries the trace that reports getting a connection.
+        progress = _Progress() if self._owns_session else None
         try:
+            # Redirects are not followed: aiohttp would turn a POST into a GET on
+            # 301/302 (reporting a send that never happened) and forward Client-Token
+            # to whatever host the Location names.
             async with session.request(
-                method, self._url_prefix + endpoint, data=body, headers=self._headers
+                method,
+                self._url_prefix + endpoint,
+                data=body,
+                headers=self._headers,
+                allow_redirects=False,
+                trace_request_ctx=progress,
             ) as response:
                 raw = await response.read()
                 status, headers = response.status, response.headers
@@ -330,7 +378,11 @@ class ZapiClient(InstanceAPI):
         except _NOT_SENT_ERRORS as exc:
             failure = ZapiConnectionError(display, self._describe(exc))
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            failure = DeliveryUnknownError(display, self._describe(exc))
+            if progress is not None and not progress.connected:
+                # E.g. the total timeout expired while waiting for a pooled connection.
+                failure = ZapiConnectionError(display, self._describe(exc, "before connecting"))
+            else:
+                failure = DeliveryUnknownError(display, self._describe(exc))
         if failure is not None:
             # Raised outside the except block: aiohttp's exception (which may carry
             # the tokenised URL) is not chained as __context__.
@@ -345,8 +397,8 @@ class ZapiClient(InstanceAPI):
             raise error
         return decoded
 
-    def _describe(self, exc: BaseException) -> str:
-        detail = str(exc) or "no detail"
+    def _describe(self, exc: BaseException, default: str = "no detail") -> str:
+        detail = str(exc) or default
         return self._redact(f"{type(exc).__name__}: {detail}")
 
 

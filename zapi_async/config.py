@@ -57,7 +57,10 @@ class Timeouts:
     * ``total``: the whole request. Default 60.
 
     A ``read`` or ``total`` expiry happens after the body may have reached Z-API and
-    raises :class:`~zapi_async.DeliveryUnknownError`.
+    raises :class:`~zapi_async.DeliveryUnknownError`, except a ``total`` expiry while
+    still waiting for a connection of the client's own pool: nothing was sent, so it
+    is a :class:`~zapi_async.ZapiConnectionError` (with a borrowed ``session=`` the
+    client cannot tell, and reports it as unknown).
     """
 
     connect: float | None = attrs.field(default=10.0, validator=_positive_or_none)

@@ -56,7 +56,7 @@ class RetryPolicy:
 
     * ``max_attempts``: tries in total, the first included (default 4; 1 = never retry).
     * ``max_elapsed``: seconds after the first try beyond which no retry starts
-      (default 30).
+      (default 30). Time spent waiting for the rate limiter is not counted.
     * ``backoff_base``: seconds before the first retry; doubles each retry
       (default 0.5), capped at ``backoff_max`` (default 8).
     * ``jitter``: fraction of each delay drawn at random (default 0.5: a delay of

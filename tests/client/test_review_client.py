@@ -1,0 +1,239 @@
+"""Regression tests for bugs found in the review of the client's HTTP core."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from zapi_async import (
+    RateLimitedError,
+    ResponseFormatError,
+    SendResult,
+    ServerError,
+    ZapiClient,
+    ZapiConnectionError,
+    ZapiHTTPError,
+)
+from zapi_async._http import parse_retry_after
+from zapi_async.config import PoolLimits, Timeouts
+from zapi_async.ratelimit import Unlimited
+from zapi_async.retry import RetryPolicy
+from zapi_async.text_messages import TextMessage
+
+from .conftest import CLIENT_TOKEN, TOKEN, LocalZapi, RecordingSleep, make_client
+
+HELLO = TextMessage("5511999999999", "hello")
+OK_BODY = {"zaapId": "Z1", "messageId": "M1", "id": "M1"}
+
+
+def redirect(code: int):  # type: ignore[no-untyped-def]
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(status=code, headers={"Location": "/elsewhere"})
+
+    return handler
+
+
+@pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
+async def test_a_redirect_is_reported_not_followed(
+    code: int, local_zapi: LocalZapi, client: ZapiClient
+) -> None:
+    # Before: 301/302/303 turned the POST into a GET of /elsewhere and returned its
+    # body as a SendResult (a send reported that never happened); 307/308 re-sent the
+    # body with the Client-Token header to wherever Location pointed.
+    local_zapi.then(redirect(code))
+    with pytest.raises(ZapiHTTPError) as caught:
+        await client.send(HELLO)
+
+    assert type(caught.value) is ZapiHTTPError
+    assert caught.value.status == code
+    assert (
+        str(caught.value) == f"POST /instances/3C0FFEE0INSTANCE/token/***/send-text -> HTTP {code}"
+    )
+    assert [(r["method"], r["path"]) for r in local_zapi.requests] == [
+        ("POST", f"/instances/3C0FFEE0INSTANCE/token/{TOKEN}/send-text")
+    ]
+
+
+async def test_total_timeout_while_waiting_for_a_pooled_connection_is_not_sent(
+    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+) -> None:
+    # Before: DeliveryUnknownError ("may have been sent") although the request never
+    # had a connection to go out on.
+    arrived, release = asyncio.Event(), asyncio.Event()
+
+    async def hold(request: web.Request) -> web.Response:
+        arrived.set()
+        await release.wait()
+        return web.json_response(OK_BODY)
+
+    local_zapi.then(hold)
+    zapi = make_client(
+        local_zapi.base_url,
+        recording_sleep,
+        retry=RetryPolicy.never(),
+        pool=PoolLimits(max_connections=1),
+        timeouts=Timeouts(connect=None, read=None, total=0.2),
+    )
+    async with zapi:
+        # Occupy the only pooled connection with a request that has no timeout.
+        session = zapi._open_session()
+        holder = asyncio.ensure_future(
+            session.get(f"{local_zapi.base_url}/hold", timeout=aiohttp.ClientTimeout(total=None))
+        )
+        await asyncio.wait_for(arrived.wait(), 5)
+
+        with pytest.raises(ZapiConnectionError) as caught:
+            await zapi.send(HELLO)
+
+        release.set()
+        (await holder).release()
+    assert str(caught.value) == (
+        "could not reach Z-API for /instances/3C0FFEE0INSTANCE/token/***/send-text: "
+        "TimeoutError: before connecting"
+    )
+    assert [r["path"] for r in local_zapi.requests] == ["/hold"]
+
+
+class SlowFirstLimiter:
+    """Makes the first request wait ``delay`` real seconds for its slot."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.acquired = 0
+
+    async def acquire(self) -> None:
+        self.acquired += 1
+        if self.acquired == 1:
+            await asyncio.sleep(self.delay)
+
+    async def pause(self, seconds: float) -> None:
+        pass
+
+
+async def test_waiting_for_the_limiter_does_not_use_up_max_elapsed(
+    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+) -> None:
+    # Before: the limiter wait counted as retry time, so a slow (paced, shared)
+    # limiter left no time for any retry and a 503 failed at once.
+    async def unavailable(request: web.Request) -> web.Response:
+        return web.json_response({"error": "busy"}, status=503)
+
+    local_zapi.then(unavailable)
+    policy = RetryPolicy(
+        max_elapsed=0.25, backoff_base=0.05, sleep=recording_sleep, random=lambda: 0.0
+    )
+    limiter = SlowFirstLimiter(0.4)
+    zapi = make_client(local_zapi.base_url, recording_sleep, retry=policy, limiter=limiter)
+    async with zapi:
+        results = await zapi.send(HELLO)
+
+    assert results == [SendResult("Z1", "M1", "M1")]
+    assert limiter.acquired == 2
+    assert recording_sleep.delays == [0.05]
+
+
+@pytest.mark.parametrize(
+    ("header", "retry_after", "pause"),
+    [("3600", 3600.0, 120.0), ("inf", None, 0.5), ("1e999", None, 0.5), ("nan", None, 0.5)],
+)
+async def test_a_huge_or_bogus_retry_after_cannot_stall_the_limiter(
+    header: str,
+    retry_after: float | None,
+    pause: float,
+    local_zapi: LocalZapi,
+    recording_sleep: RecordingSleep,
+) -> None:
+    # Before: the limiter was paused for the raw Retry-After (an hour, or forever
+    # for "inf"), holding every sender of the instance although the retry delay
+    # itself is capped at max_retry_after.
+    async def limited(request: web.Request) -> web.Response:
+        return web.json_response({"error": "slow"}, status=429, headers={"Retry-After": header})
+
+    local_zapi.then(limited)
+    limiter = Unlimited(clock=recording_sleep.time, sleep=recording_sleep)
+    policy = RetryPolicy(max_attempts=1, sleep=recording_sleep, random=lambda: 0.0)
+    zapi = make_client(local_zapi.base_url, recording_sleep, retry=policy, limiter=limiter)
+    async with zapi:
+        with pytest.raises(RateLimitedError) as caught:
+            await zapi.send(HELLO)
+
+    assert caught.value.retry_after == retry_after
+    assert math.isfinite(limiter.paused_until)
+    assert limiter.paused_until - recording_sleep.now == pause
+
+
+def test_non_finite_retry_after_is_ignored() -> None:
+    assert parse_retry_after("inf") is None
+    assert parse_retry_after("-inf") is None
+    assert parse_retry_after("NaN") is None
+    assert parse_retry_after("1e999") is None
+    assert parse_retry_after("2.5") == 2.5
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (
+            f"<h1>Welcome</h1><p>/instances/x/token/{TOKEN}/send-text ({CLIENT_TOKEN})</p>",
+            "text/html",
+        ),
+        (json.dumps({"path": f"/token/{TOKEN}", "seen": [CLIENT_TOKEN]}), "application/json"),
+    ],
+)
+async def test_the_body_of_a_response_format_error_is_redacted(
+    body: str, content_type: str, local_zapi: LocalZapi, client: ZapiClient
+) -> None:
+    # Before: a 2xx body that was not a send result was kept verbatim in
+    # ResponseFormatError.body, token and Client-Token included.
+    async def odd_success(request: web.Request) -> web.Response:
+        return web.Response(status=200, text=body, content_type=content_type)
+
+    local_zapi.then(odd_success)
+    with pytest.raises(ResponseFormatError) as caught:
+        await client.send(HELLO)
+
+    shown = repr(caught.value.body) + repr(caught.value.args) + str(caught.value)
+    assert TOKEN not in shown
+    assert CLIENT_TOKEN not in shown
+    assert "***" in repr(caught.value.body)
+
+
+async def test_deeply_nested_json_bodies_map_to_the_error_tree(
+    local_zapi: LocalZapi, client: ZapiClient
+) -> None:
+    # Before: RecursionError (not a ZapiError) from json.loads, or from redacting a
+    # body json.loads could still parse.
+    too_deep_to_parse = "[" * 5000 + "]" * 5000
+    too_deep_to_redact = "[" * 950 + "]" * 950
+
+    async def deep_success(request: web.Request) -> web.Response:
+        return web.Response(status=200, text=too_deep_to_parse, content_type="application/json")
+
+    async def deep_error(request: web.Request) -> web.Response:
+        return web.Response(status=500, text=too_deep_to_redact, content_type="application/json")
+
+    local_zapi.then(deep_success, deep_error)
+    with pytest.raises(ResponseFormatError) as success_error:
+        await client.send(HELLO)
+    assert success_error.value.body == too_deep_to_parse
+    with pytest.raises(ServerError) as server_error:
+        await client.send(HELLO)
+    assert server_error.value.status == 500
+    assert server_error.value.body == too_deep_to_redact
+
+
+async def test_a_json_body_with_a_byte_order_mark_is_json(
+    local_zapi: LocalZapi, client: ZapiClient
+) -> None:
+    # Before: the BOM made json.loads fail, and a good send raised ResponseFormatError.
+    async def bom(request: web.Request) -> web.Response:
+        raw = b"\xef\xbb\xbf" + json.dumps(OK_BODY).encode()
+        return web.Response(status=200, body=raw, content_type="application/json")
+
+    local_zapi.then(bom)
+    assert await client.send(HELLO) == [SendResult("Z1", "M1", "M1")]
