@@ -128,8 +128,6 @@ def error_for_status(
     body = redact.deep(body)
     text = error_text(body)
     common: dict[str, Any] = {"endpoint": endpoint, "method": method, "error": text, "body": body}
-    if status in (401, 403) or _is_client_token_failure(text):
-        return AuthenticationError(status, **common)
     if status == 405:
         return MethodNotAllowedError(status, **common)
     if status == 415:
@@ -140,4 +138,7 @@ def error_for_status(
         )
     if status >= 500:
         return ServerError(status, **common)
+    # Z-API answers a missing or wrong Client-Token with a 400 and a telling text.
+    if status in (401, 403) or (400 <= status < 500 and _is_client_token_failure(text)):
+        return AuthenticationError(status, **common)
     return ZapiHTTPError(status, **common)

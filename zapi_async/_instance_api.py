@@ -56,13 +56,6 @@ def _message_or_build(
     return build(*args, **kwargs)
 
 
-def _structure(data: Any, cls: type[T], endpoint: str) -> T:
-    try:
-        return from_wire(data, cls)
-    except WireFormatError as exc:
-        raise ResponseFormatError(endpoint, str(exc), data) from None
-
-
 def _count(data: Any) -> int | None:
     """A count from ``GET queue/count``: a bare number or ``{"count": n}``."""
     if isinstance(data, dict):
@@ -92,10 +85,20 @@ class InstanceAPI(abc.ABC):
     async def send(self, message: Message) -> list[SendResult]:
         """POST ``message`` to its endpoint; one result per request made."""
 
+    def _format_error(self, endpoint: str, problem: str, body: Any) -> ResponseFormatError:
+        """The error for an unexpected response; the client overrides it to redact."""
+        return ResponseFormatError(endpoint, problem, body)
+
+    def _structure(self, data: Any, cls: type[T], endpoint: str) -> T:
+        try:
+            return from_wire(data, cls)
+        except WireFormatError as exc:
+            raise self._format_error(endpoint, str(exc), data) from None
+
     async def _send_one(self, message: Message) -> SendResult:
         results = await self.send(message)
         if len(results) != 1:
-            raise ResponseFormatError(
+            raise self._format_error(
                 message.endpoint, f"expected one send result, got {len(results)}", results
             )
         return results[0]
@@ -211,7 +214,7 @@ class InstanceAPI(abc.ABC):
 
     async def status(self) -> InstanceStatus:
         """``GET status``: whether the instance (and its phone) is connected."""
-        return _structure(await self.request("GET", "status"), InstanceStatus, "status")
+        return self._structure(await self.request("GET", "status"), InstanceStatus, "status")
 
     async def ensure_connected(self, *, require_smartphone: bool = False) -> InstanceStatus:
         """The :meth:`status`, or :class:`~zapi_async.InstanceDisconnectedError`.
@@ -233,7 +236,7 @@ class InstanceAPI(abc.ABC):
         data = await self.request("GET", "queue/count")
         count = _count(data)
         if count is None or count < 0:
-            raise ResponseFormatError(
+            raise self._format_error(
                 "queue/count", "expected a count (a number or {'count': n})", data
             )
         return count
@@ -257,7 +260,7 @@ class InstanceAPI(abc.ABC):
             if not isinstance(paging_state, str) or not paging_state:
                 raise ValidationError("paging_state", "should be a non-empty cursor string")
             body["pagingState"] = paging_state
-        return _structure(await self.request("POST", "queue", json=body), QueuePage, "queue")
+        return self._structure(await self.request("POST", "queue", json=body), QueuePage, "queue")
 
     async def iter_queue(
         self, *, page_size: int | None = None
@@ -279,7 +282,7 @@ class InstanceAPI(abc.ABC):
                 return
             cursor = page.paging_state
             if not cursor or cursor in seen:
-                raise ResponseFormatError(
+                raise self._format_error(
                     "queue", "hasMore is true but pagingState is missing or repeated", None
                 )
             seen.add(cursor)

@@ -55,6 +55,7 @@ async def send_many(
     limiter: Limiter | None = None,
     pacing: PacingProfile | None = None,
     check_status: bool = False,
+    status_every: int = 200,
     window: int | None = None,
 ) -> AsyncGenerator[Outcome[M], None]:
     """Send every message; yield one :class:`~zapi_async.Outcome` per input.
@@ -67,9 +68,11 @@ async def send_many(
 
     With ``check_status=True`` the instance's status is checked first
     (:class:`~zapi_async.InstanceDisconnectedError` if its phone is not connected),
-    and again after a failed send: when the phone is found disconnected, the
+    and again after a failed send and after every ``status_every`` sent messages
+    (Z-API accepts sends while the phone is away and queues them, so sends alone
+    do not reveal a disconnection): when the instance is found disconnected, the
     remaining messages get the ``unsent`` outcome with that error instead of
-    failing one by one.
+    piling up in Z-API's queue or failing one by one.
 
     If iterating ``messages`` raises, nothing more is read; the messages already read
     are still sent and yield their outcomes, then the error is raised.
@@ -79,6 +82,8 @@ async def send_many(
     yet sent are not sent. Close the generator to make this happen at once (wrap it
     in :func:`contextlib.aclosing`); otherwise it happens when it is garbage-collected.
     """
+    if status_every < 1:
+        raise ValueError(f"send_many status_every should be >= 1, but was {status_every}")
     if check_status:
         await _ensure_connected(client)
     window = window or 4 * concurrency + 64
@@ -91,7 +96,7 @@ async def send_many(
         limiter=limiter,
         pacing=pacing,
     )
-    run: _BulkRun[M] = _BulkRun(client, queue, window, check_status)
+    run: _BulkRun[M] = _BulkRun(client, queue, window, status_every if check_status else None)
     async with queue:
         producer = asyncio.create_task(run.produce(messages), name="zapi-send-many-producer")
         try:
@@ -114,11 +119,12 @@ class _BulkRun(Generic[M]):
     """State of one send_many call: input reading, outcome delivery, status checks."""
 
     def __init__(
-        self, client: ZapiClient, queue: SendQueue, window: int, check_status: bool
+        self, client: ZapiClient, queue: SendQueue, window: int, status_every: int | None
     ) -> None:
         self.client = client
         self.queue = queue
-        self.check_status = check_status
+        self.status_every = status_every  # None: no status checks
+        self.sent = 0
         self.room = asyncio.Semaphore(window)
         self.done: asyncio.Queue[Outcome[M] | BaseException | None] = asyncio.Queue()
         self.stop: list[InstanceDisconnectedError] = []
@@ -163,18 +169,27 @@ class _BulkRun(Generic[M]):
         error = future.exception()
         if error is None:
             self.done.put_nowait(Outcome(index, item, "sent", future.result()))
+            self.sent += 1
+            if self.status_every is not None and self.sent % self.status_every == 0:
+                self.spawn_check()
         elif isinstance(error, QueueClosedError) and self.stop:
             self.done.put_nowait(Outcome(index, item, "unsent", error=self.stop[0]))
         elif isinstance(error, ZapiError):
             status = classify(error)
             sent = list(getattr(error, "sent", []))
             self.done.put_nowait(Outcome(index, item, status, sent, error))
-            if status == "failed" and self.check_status and not self.stop and not self.checks:
-                task = asyncio.ensure_future(self.check_disconnect())
-                self.checks.add(task)
-                task.add_done_callback(self.checks.discard)
+            if status == "failed" and self.status_every is not None:
+                self.spawn_check()
         else:
             self.done.put_nowait(error)
+
+    def spawn_check(self) -> None:
+        """Check the instance's status in the background (one check at a time)."""
+        if self.stop or self.checks:
+            return
+        task = asyncio.ensure_future(self.check_disconnect())
+        self.checks.add(task)
+        task.add_done_callback(self.checks.discard)
 
     async def check_disconnect(self) -> None:
         try:

@@ -41,11 +41,11 @@ from .errors import (
 )
 from .messages import ButtonActionsMessage, Message, SendResult
 from .outcomes import Outcome
-from .pacing import PacingProfile
-from .ratelimit import Limiter, Unlimited
+from .pacing import PacedLimiter, PacingProfile
+from .ratelimit import ChainedLimiter, Limiter, Unlimited
 from .retry import RetryPolicy
 from .splitter import ButtonPolicy, check_compliant
-from .wire import WireFormatError, from_wire, to_wire
+from .wire import to_wire
 
 __all__ = ["RetryObserver", "ZapiClient"]
 
@@ -143,6 +143,7 @@ class ZapiClient(InstanceAPI):
             self._headers["Client-Token"] = client_token
         self._session = session
         self._owns_session = session is None
+        self._pacers: dict[PacingProfile, PacedLimiter] = {}
         self._state = _State.UNOPENED
 
     def __repr__(self) -> str:
@@ -257,13 +258,24 @@ class ZapiClient(InstanceAPI):
                 raise PartialSendError(results, index, len(parts), exc) from exc
         return results
 
+    def pacer(self, profile: PacingProfile) -> PacedLimiter:
+        """The :class:`~zapi_async.PacedLimiter` applying ``profile`` to this instance.
+
+        One per profile and client, so the daily cap and the warm-up count every
+        queue and ``send_many`` run of this client, not each run afresh.
+        """
+        pacer = self._pacers.get(profile)
+        if pacer is None:
+            pacer = self._pacers[profile] = PacedLimiter(profile)
+        return pacer
+
     def _send_result(self, endpoint: str, body: Any) -> SendResult:
-        try:
-            return from_wire(body, SendResult)
-        except WireFormatError as exc:
-            raise ResponseFormatError(
-                self._display(endpoint), str(exc), self._redact.deep(body)
-            ) from None
+        return self._structure(body, SendResult, endpoint)
+
+    def _format_error(self, endpoint: str, problem: str, body: Any) -> ResponseFormatError:
+        return ResponseFormatError(
+            self._display(endpoint), self._redact(problem), self._redact.deep(body)
+        )
 
     def send_many(
         self,
@@ -276,6 +288,7 @@ class ZapiClient(InstanceAPI):
         limiter: Limiter | None = None,
         pacing: PacingProfile | None = None,
         check_status: bool = False,
+        status_every: int = 200,
     ) -> AsyncGenerator[Outcome[M], None]:
         """Send any number of messages concurrently; yield one outcome per input.
 
@@ -291,6 +304,7 @@ class ZapiClient(InstanceAPI):
             limiter=limiter,
             pacing=pacing,
             check_status=check_status,
+            status_every=status_every,
         )
 
     async def request(self, method: str, endpoint: str, json: Any = None) -> Any:
@@ -315,7 +329,9 @@ class ZapiClient(InstanceAPI):
         limiter: Limiter | None = None,
         on_retry: RetryObserver | None = None,
     ) -> Any:
-        limiter = limiter or self.limiter
+        # The client's own limiter always applies (its pauses hold every sender of
+        # the instance); a per-call limiter comes on top of it.
+        limiter = self.limiter if limiter is None else ChainedLimiter(self.limiter, limiter)
         body = None if payload is None else _dumps(payload)
         loop = asyncio.get_running_loop()
         started = loop.time()

@@ -15,7 +15,8 @@ DEFAULT_BASE_URL = "https://api.z-api.io"
 def _positive_or_none(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+    # `not value > 0` also refuses NaN.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise ValueError(
             f"{type(instance).__name__}.{attribute.name} should be a positive number "
             f"or None, but was {value!r}"

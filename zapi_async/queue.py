@@ -36,8 +36,8 @@ import attrs
 from .errors import DeliveryUnknownError, QueueClosedError, ValidationError, ZapiError
 from .messages import Message, SendResult
 from .outcomes import OutcomeStatus, QueueStats, classify
-from .pacing import PacedLimiter, PacingProfile
-from .ratelimit import Limiter, RateLimiter
+from .pacing import PacingProfile
+from .ratelimit import ChainedLimiter, Limiter, RateLimiter
 
 if TYPE_CHECKING:
     from .client import ZapiClient
@@ -63,16 +63,18 @@ class _Tracked:
 
     __slots__ = ("inner", "started")
 
-    def __init__(self, inner: Limiter) -> None:
+    def __init__(self, inner: Limiter | None) -> None:
         self.inner = inner
         self.started = False
 
     async def acquire(self) -> None:
-        await self.inner.acquire()
+        if self.inner is not None:
+            await self.inner.acquire()
         self.started = True
 
     async def pause(self, seconds: float) -> None:
-        await self.inner.pause(seconds)
+        if self.inner is not None:
+            await self.inner.pause(seconds)
 
 
 def _is_message(message: object) -> bool:
@@ -91,10 +93,13 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
 class SendQueue:
     """Send messages through ``client`` with ``workers`` concurrent senders.
 
-    * ``rate`` / ``burst``: requests per second and burst for this queue (default:
-      the client's own limiter). ``limiter`` replaces both with any
+    * ``rate`` / ``burst``: requests per second and burst for this queue, on top of
+      the client's own limiter (which always applies: a 429 seen by any sender
+      pauses them all). ``limiter`` replaces ``rate``/``burst`` with any
       :class:`~zapi_async.ratelimit.Limiter` (e.g. a shared Redis one).
-    * ``pacing``: a :class:`~zapi_async.PacingProfile` against number bans (off).
+    * ``pacing``: a :class:`~zapi_async.PacingProfile` against number bans (off). Its
+      state (daily count, warm-up) is kept per client, so it spans every queue and
+      ``send_many`` run of the client (see :meth:`ZapiClient.pacer`).
     * ``maxsize``: messages buffered before ``submit()`` waits (default 1000).
     * ``split``: split button messages (default True, as the client does).
     * ``on_progress``: called with a :class:`~zapi_async.QueueStats` after each outcome.
@@ -120,7 +125,8 @@ class SendQueue:
         if limiter is None and rate is not None:
             limiter = RateLimiter(rate, burst)
         if pacing is not None:
-            limiter = PacedLimiter(pacing, limiter or client.limiter)
+            pacer = client.pacer(pacing)
+            limiter = pacer if limiter is None else ChainedLimiter(limiter, pacer)
         self._client = client
         self._limiter = limiter
         self._split = split
@@ -253,7 +259,7 @@ class SendQueue:
                 self._finish(entry, "unsent")
                 continue
             self._counts["in_flight"] += 1
-            limiter = _Tracked(self._limiter or self._client.limiter)
+            limiter = _Tracked(self._limiter)
             try:
                 results = await self._client.send_parts(
                     entry.parts, limiter=limiter, on_retry=self._count_retry

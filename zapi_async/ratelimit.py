@@ -23,7 +23,7 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Limiter", "RateLimiter", "Unlimited"]
+__all__ = ["ChainedLimiter", "Limiter", "RateLimiter", "Unlimited"]
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -139,3 +139,30 @@ class RateLimiter(Unlimited):
             if self._clock() >= self._paused_until:
                 return
             # A pause began while we slept: our slot fell inside it, book a new one.
+
+
+class ChainedLimiter:
+    """Several limiters as one: ``acquire()`` waits for each in turn, ``pause()``
+    pauses them all.
+
+    The client chains its own limiter before any per-call limiter (a queue's rate,
+    a pacing profile), so a 429 seen anywhere pauses every sender of the instance.
+    """
+
+    __slots__ = ("limiters",)
+
+    def __init__(self, *limiters: Limiter) -> None:
+        self.limiters = limiters
+
+    def __repr__(self) -> str:
+        return f"ChainedLimiter{self.limiters!r}"
+
+    async def acquire(self) -> None:
+        """Wait for every limiter, in order."""
+        for limiter in self.limiters:
+            await limiter.acquire()
+
+    async def pause(self, seconds: float) -> None:
+        """Pause every limiter."""
+        for limiter in self.limiters:
+            await limiter.pause(seconds)

@@ -12,7 +12,9 @@ What is retried by default, and why:
 * connection failures before the request was sent (:class:`ZapiConnectionError`):
   Z-API never saw it;
 * HTTP 429 (:class:`RateLimitedError`), waiting ``Retry-After`` when given;
-* HTTP 502, 503 and 504: a gateway or an overloaded server that did not process it.
+* HTTP 502, 503 and 504: a gateway or an overloaded server that did not process it
+  (a 504 is a gateway giving up: in rare cases Z-API may still have processed the
+  request; leave 504 out of ``retry_statuses`` if even a rare duplicate is too many).
 
 Not retried by default: :class:`DeliveryUnknownError` (a timeout or disconnect after
 the body may have reached Z-API). A retry could deliver the WhatsApp message twice,
@@ -42,7 +44,8 @@ __all__ = ["RetryPolicy"]
 
 def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[Any], Any], None]:
     def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
+        # `not value >= minimum` also refuses NaN.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= minimum:
             raise ValueError(
                 f"RetryPolicy.{attribute.name} should be a number >= {minimum}, but was {value!r}"
             )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+from collections.abc import Callable
 
 import aiohttp
 import pytest
 from aiohttp import web
 
 from zapi_async import (
+    AuthenticationError,
     RateLimitedError,
     ResponseFormatError,
     SendResult,
@@ -19,7 +21,7 @@ from zapi_async import (
     ZapiConnectionError,
     ZapiHTTPError,
 )
-from zapi_async._http import parse_retry_after
+from zapi_async._http import Redactor, error_for_status, parse_retry_after
 from zapi_async.config import PoolLimits, Timeouts
 from zapi_async.ratelimit import Unlimited
 from zapi_async.retry import RetryPolicy
@@ -237,3 +239,30 @@ async def test_a_json_body_with_a_byte_order_mark_is_json(
 
     local_zapi.then(bom)
     assert await client.send(HELLO) == [SendResult("Z1", "M1", "M1")]
+
+
+@pytest.mark.parametrize(
+    ("factory", "field"),
+    [
+        (lambda: Timeouts(read=float("nan")), "Timeouts.read"),
+        (lambda: PoolLimits(keepalive_timeout=float("nan")), "PoolLimits.keepalive_timeout"),
+        (lambda: RetryPolicy(max_elapsed=float("nan")), "RetryPolicy.max_elapsed"),
+        (lambda: RetryPolicy(backoff_base=-1), "RetryPolicy.backoff_base"),
+    ],
+)
+def test_config_refuses_nan_and_negative_numbers(factory: Callable[[], object], field: str) -> None:
+    with pytest.raises(ValueError, match=field):
+        factory()
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_client_token_wording_on_non_4xx_or_429_is_not_an_auth_error(status: int) -> None:
+    error = error_for_status(
+        status,
+        {"error": "client-token service degraded"},
+        endpoint="/x",
+        method="POST",
+        headers={},
+        redact=Redactor([]),
+    )
+    assert not isinstance(error, AuthenticationError)

@@ -9,7 +9,14 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiohttp import web
 
-from zapi_async import ButtonActionsMessage, CallButton, ReplyButton, ZapiClient, ZapiError
+from zapi_async import (
+    ButtonActionsMessage,
+    CallButton,
+    ReplyButton,
+    ResponseFormatError,
+    ZapiClient,
+    ZapiError,
+)
 from zapi_async.retry import RetryPolicy
 
 from .conftest import CLIENT_TOKEN, TOKEN, LocalZapi, RecordingSleep, make_client
@@ -118,3 +125,19 @@ def test_repr_shows_no_secrets() -> None:
         repr(zapi)
         == "ZapiClient(instance_id='INST', base_url='https://api.z-api.io', state='unopened')"
     )
+
+
+@pytest.mark.parametrize("call", ["status", "queue_count", "list_queue_page"])
+async def test_unexpected_success_pages_never_show_secrets(
+    call: str, local_zapi: LocalZapi, recording_sleep: RecordingSleep
+) -> None:
+    # A proxy answering 200 with a page that echoes the requested (tokenised) path.
+    local_zapi.then(answer(200, "<html>You asked for {path}</html>", "text/html"))
+    async with make_client(local_zapi.base_url, recording_sleep) as zapi:
+        with pytest.raises(ResponseFormatError) as caught:
+            await getattr(zapi, call)()
+    error = caught.value
+    assert "/token/***/" in error.endpoint
+    assert "***" in str(error.body)
+    for text in (str(error), repr(error.body), repr(vars(error))):
+        assert not leaks(text), text

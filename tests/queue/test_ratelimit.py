@@ -224,7 +224,12 @@ async def test_429_pauses_all_workers_of_that_instance_while_another_keeps_sendi
     batch_a = [text(f"55119000000{i:02d}", f"a{i}") for i in range(8)]
     batch_b = [text(f"55119000001{i:02d}", f"b{i}") for i in range(20)]
     async with (
-        make_client(fake_zapi, "INSTANCE-A", retry=retry) as zapi_a,
+        make_client(
+            fake_zapi,
+            "INSTANCE-A",
+            retry=retry,
+            limiter=Unlimited(clock=clock.time, sleep=clock.sleep),
+        ) as zapi_a,
         make_client(fake_zapi, "INSTANCE-B") as zapi_b,
     ):
         queue_a = SendQueue(zapi_a, limiter=limiter_a, workers=4)
