@@ -366,6 +366,10 @@ BAD_INPUT: list[tuple[str, Factory, str, str]] = [
     ("pix-type", lambda: PixButtonMessage(PHONE, "12345678900", "RANDOM"), "PixButtonMessage.type", "should be one of CPF, CNPJ, PHONE, EMAIL, EVP, but was 'RANDOM'"),  # type: ignore[arg-type]  # noqa: E501
     ("pix-type-lower", lambda: PixButtonMessage(PHONE, "12345678900", "cpf"), "PixButtonMessage.type", "but was 'cpf'"),  # type: ignore[arg-type]  # noqa: E501
     ("pix-cpf-punct", lambda: PixButtonMessage(PHONE, "123.456.789-00", "CPF"), "PixButtonMessage.pix_key", "should be 11 digits, no punctuation"),  # noqa: E501
+    # ASCII digits only: a "\d" pattern would also accept Arabic-Indic, fullwidth... digits.
+    ("pix-cpf-arabic-indic", lambda: PixButtonMessage(PHONE, "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0660", "CPF"), "PixButtonMessage.pix_key", "should be 11 digits, no punctuation"),  # noqa: E501
+    ("pix-cnpj-fullwidth", lambda: PixButtonMessage(PHONE, "\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff10\uff10\uff10\uff11\uff19\uff10", "CNPJ"), "PixButtonMessage.pix_key", "14 digits"),  # noqa: E501
+    ("pix-phone-devanagari", lambda: PixButtonMessage(PHONE, "+\u0665\u0665\u0661\u0661\u096f\u096f\u096f\u096f\u096f\u096f\u096f\u096f\u096f", "PHONE"), "PixButtonMessage.pix_key", "for a PHONE key"),  # noqa: E501
     ("pix-cnpj-short", lambda: PixButtonMessage(PHONE, "12345678900", "CNPJ"), "PixButtonMessage.pix_key", "14 digits"),  # noqa: E501
     ("pix-phone-key", lambda: PixButtonMessage(PHONE, "(11) 9999-9999", "PHONE"), "PixButtonMessage.pix_key", "for a PHONE key"),  # noqa: E501
     ("pix-email", lambda: PixButtonMessage(PHONE, "not-an-email", "EMAIL"), "PixButtonMessage.pix_key", "an e-mail address"),  # noqa: E501

@@ -240,8 +240,9 @@ class _Campaign:
 
 def _validate(
     options: BulkOptions, fmt: str, done: dict[int, tuple[str, str | None]], err: TextIO
-) -> tuple[int, dict[int, Any]]:
-    """First pass: count what will be sent; refuse bad rows and changed lines."""
+) -> tuple[int, int, dict[int, Any]]:
+    """First pass: count what will be sent and the bad rows (recorded ``invalid``
+    with ``--skip-invalid``); refuse bad rows otherwise, and changed lines."""
     skip_statuses = SKIP_ON_RESUME - ({"unknown"} if options.resend_unknown else set())
     unknown_columns: list[str] = []
     bad: list[BadRow] = []
@@ -272,7 +273,7 @@ def _validate(
             f"{len(bad)} invalid row(s), nothing was sent:\n{listed}{extra}\n"
             "Fix the file, or pass --skip-invalid to send the valid rows only."
         )
-    return total, skip
+    return total, len(bad), skip
 
 
 async def _check_instance(client: ZapiClient, credentials: Credentials) -> None:
@@ -317,7 +318,9 @@ async def run_bulk(
     if not options.input.is_file():
         raise CliError(f"no such input file: {options.input}")
     done = _open_results(options)
-    total, skip = _validate(options, fmt, done, err)
+    sendable, invalid, skip = _validate(options, fmt, done, err)
+    # Invalid rows get a record (and count as done) in this run: count them in the total.
+    total = sendable + invalid
     tally = Tally(total=total, skipped=len(skip))
     async with ZapiClient(
         credentials.instance_id,
@@ -325,7 +328,7 @@ async def run_bulk(
         client_token=credentials.client_token,
         base_url=credentials.base_url,
     ) as client:
-        if total and options.status_check:
+        if sendable and options.status_check:
             await _check_instance(client, credentials)
         progress = make_progress(options.progress if total else "none", total, err)
         queue = SendQueue(

@@ -27,6 +27,7 @@ PLAIN_INTERVAL = 2.0
 class Tally:
     """Counts of a bulk run, by result status."""
 
+    #: Inputs this run gives a record: rows to send plus invalid rows (skipped excluded).
     total: int = 0
     sent: int = 0
     failed: int = 0
@@ -38,7 +39,8 @@ class Tally:
 
     @property
     def done(self) -> int:
-        """Inputs with a final status in this run (skipped ones excluded)."""
+        """Inputs with a final status in this run, invalid ones included (skipped ones
+        excluded), so ``done`` never exceeds ``total``."""
         return self.sent + self.failed + self.partial + self.unknown + self.unsent + self.invalid
 
     def add(self, status: str) -> None:
@@ -81,9 +83,10 @@ class PlainProgress:
 
     def _line(self, tally: Tally) -> str:
         share = f" ({100 * tally.done // tally.total}%)" if tally.total else ""
+        invalid = f", invalid {tally.invalid}" if tally.invalid else ""
         return (
             f"progress: {tally.done}/{tally.total}{share} sent {tally.sent}, "
-            f"failed {tally.failed + tally.partial}, unknown {tally.unknown} | "
+            f"failed {tally.failed + tally.partial}, unknown {tally.unknown}{invalid} | "
             f"{self._rate:.1f} msg/s | ETA {_eta(tally.total - tally.done, self._rate)}"
         )
 
@@ -117,7 +120,7 @@ class _RichProgress:
         self._task = self._bar.add_task("sending", total=total, rate=0.0, failed=0)
 
     def update(self, tally: Tally, rate: float) -> None:
-        failed = tally.failed + tally.partial + tally.unknown
+        failed = tally.failed + tally.partial + tally.unknown + tally.invalid
         self._bar.update(self._task, completed=tally.done, rate=rate, failed=failed)
 
     def close(self, tally: Tally) -> None:

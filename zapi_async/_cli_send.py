@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterable
 from typing import TextIO
+
+import attrs
 
 from ._cli_config import (
     EXIT_AUTH,
@@ -39,23 +42,66 @@ __all__ = ["build_message", "dry_run", "send_actions"]
 
 # Placeholders for planning without credentials: plan() does no I/O.
 _PLAN_ONLY = ("dry-run", "dry-run")
+#: What each button flag's value looks like (shown when one is malformed).
+FLAG_SHAPES = {"call": "LABEL=PHONE", "url": "LABEL=URL", "reply": "ID=LABEL"}
 
 
 def _flag_for(field: str) -> str:
     """``ButtonActionsMessage.delay_message`` -> ``--delay``."""
     name = field.split(".", 1)[-1].split("[", 1)[0]
-    return {"delay_message": "--delay", "buttons": "--call/--url/--reply"}.get(name, f"--{name}")
+    return {"delay_message": "--delay", "buttons": "--call/--url/--reply/--id"}.get(
+        name, f"--{name}"
+    )
+
+
+def _flag_button(kind: str, flag: str, value: str) -> Button:
+    """One ``--call``/``--url``/``--reply`` value as a button; errors show flag syntax."""
+    if "=" not in value:
+        raise CliError(f"{flag} {value!r}: expected {flag} {FLAG_SHAPES[kind]}")
+    try:
+        return make_button(kind, value)
+    except (ValidationError, InputProblem) as exc:
+        detail = exc.rule if isinstance(exc, ValidationError) else exc.problem
+        raise CliError(f"{flag} {value!r}: {detail}") from None
+
+
+def _with_id(button: Button, flag: str, button_id: str) -> Button:
+    """``button`` with the id given by an ``--id`` right after it."""
+    if button.kind == "REPLY":
+        raise CliError(
+            f"--id {button_id!r}: the {flag} button before it already has its id "
+            f"({flag} ID=LABEL); --id names the --call or --url button just before it"
+        )
+    try:
+        return attrs.evolve(button, id=button_id)
+    except ValidationError as exc:
+        raise CliError(f"--id {button_id!r}: {exc.rule}") from None
+
+
+def _buttons(given: Iterable[tuple[str, str, str]]) -> list[Button]:
+    """The buttons of ``--call``/``--url``/``--reply`` flags, each ``--id`` applied to
+    the button just before it."""
+    buttons: list[Button] = []
+    flags: list[str] = []
+    id_given = False
+    for kind, flag, value in given:
+        if kind != "id":
+            buttons.append(_flag_button(kind, flag, value))
+            flags.append(flag)
+            id_given = False
+            continue
+        if not buttons:
+            raise CliError(f"--id {value!r}: give it after the --call or --url button it names")
+        if id_given:
+            raise CliError(f"--id {value!r}: the {flags[-1]} button before it already got an --id")
+        buttons[-1] = _with_id(buttons[-1], flags[-1], value)
+        id_given = True
+    return buttons
 
 
 def build_message(args: argparse.Namespace) -> ButtonActionsMessage:
     """The message described by the ``send-actions`` flags."""
-    buttons: list[Button] = []
-    for kind, flag, value in args.buttons or []:
-        try:
-            buttons.append(make_button(kind, value))
-        except (ValidationError, InputProblem) as exc:
-            detail = exc.rule if isinstance(exc, ValidationError) else exc.problem
-            raise CliError(f"{flag} {value!r}: {detail}") from None
+    buttons = _buttons(args.buttons or [])
     if not buttons:
         raise CliError("give at least one button with --call, --url or --reply")
     try:

@@ -25,10 +25,10 @@ PixKeyType = Literal["CPF", "CNPJ", "PHONE", "EMAIL", "EVP"]
 _PIX_KEY_TYPES: tuple[str, ...] = get_args(PixKeyType)
 #: What each kind of key must look like, and how to say so.
 _PIX_KEY_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
-    "CPF": (re.compile(r"\d{11}"), "11 digits, no punctuation (e.g. '12345678900')"),
-    "CNPJ": (re.compile(r"\d{14}"), "14 digits, no punctuation (e.g. '12345678000190')"),
+    "CPF": (re.compile(r"[0-9]{11}"), "11 digits, no punctuation (e.g. '12345678900')"),
+    "CNPJ": (re.compile(r"[0-9]{14}"), "14 digits, no punctuation (e.g. '12345678000190')"),
     "PHONE": (
-        re.compile(r"\+?\d{8,15}"),
+        re.compile(r"\+?[0-9]{8,15}"),
         "a phone number with country and area code, digits only (e.g. '5511999999999')",
     ),
     "EMAIL": (

@@ -113,6 +113,25 @@ async def test_bad_rows_are_listed_with_line_and_column_and_nothing_is_sent(
     assert [m.phone for m in sandbox.messages] == ["5511999990001"]
 
 
+async def test_progress_counts_invalid_rows_in_total_and_done(
+    sandbox: ZapiSandbox, tmp_path: Path
+) -> None:
+    campaign = _write(
+        tmp_path,
+        "mixed.csv",
+        "phone,message\n5511999990001,a\n5511999990002,b\nnot-a-phone,c\n5511999990004,d\n",
+    )
+    run = await run_cli(
+        "bulk", str(campaign), "--skip-invalid", "--rate", "0", "--progress", "plain",
+        env=cli_env(sandbox), cwd=tmp_path,
+    )  # fmt: skip
+    assert run.code == 1, run.stderr
+    lines = [line for line in run.stderr.splitlines() if line.startswith("progress: ")]
+    assert lines[-1].startswith("progress: 4/4 (100%) sent 3, failed 0, unknown 0, invalid 1 | ")
+    assert "133%" not in run.stderr
+    assert run.stdout.startswith("sent 3, failed 0, partial 0, unknown 0, unsent 0, invalid 1;")
+
+
 async def test_resume_sends_only_what_was_not_sent(sandbox: ZapiSandbox, tmp_path: Path) -> None:
     rows = [
         {"phone": f"55119999900{n:02d}", "message": f"Hello {n}", "buttons": "reply:yes=Yes"}

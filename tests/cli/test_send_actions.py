@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from zapi_async.cli import main
 from zapi_async.sandbox import ZapiSandbox
 
+from ..strategies import SEED_CALL_URL_BODY, SEED_REPLY_BODY
 from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN, cli_env, run_cli
 
 SEED_FLAGS = (
@@ -173,3 +177,75 @@ async def test_credentials_file_dotenv_and_json(sandbox: ZapiSandbox, tmp_path: 
     assert (
         run.stderr == f"warning: {as_json} is readable by other users; run: chmod 600 {as_json}\n"
     )
+
+
+#: The seed page's two request bodies, as flags: ``--id`` names the button before it.
+SEED_BODY_FLAGS = (
+    "--phone", "551199999999",
+    "--message", "a message",
+    "--title", "if you want to add a title",
+    "--footer", "if you want to add a footer",
+    "--image", "https://app.z-api.io/logos/zapi-dark.png",
+    "--call", "Contact us=554498398733", "--id", "1",
+    "--url", "Visit our website=https://z-api.io", "--id", "2",
+    "--reply", "3=Talk to an agent",
+)  # fmt: skip
+
+
+async def test_dry_run_reproduces_the_seed_bodies_exactly(tmp_path: Path) -> None:
+    run = await run_cli("send-actions", *SEED_BODY_FLAGS, "--dry-run", env=cli_env(), cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    assert _json_parts(run.stdout) == [SEED_CALL_URL_BODY, SEED_REPLY_BODY]
+    assert "--- part 1 of 2: POST send-button-actions (CALL, URL)" in run.stdout.splitlines()
+
+
+async def test_ids_go_to_the_sandbox_too(sandbox: ZapiSandbox, tmp_path: Path) -> None:
+    run = await run_cli("send-actions", *SEED_BODY_FLAGS, env=cli_env(sandbox), cwd=tmp_path)
+    assert run.code == 0, run.stderr
+    assert [m.body for m in sandbox.messages] == [SEED_CALL_URL_BODY, SEED_REPLY_BODY]
+
+
+async def test_an_url_with_hash_equals_and_colon_keeps_its_text(tmp_path: Path) -> None:
+    url = "https://shop.example/p?a=1&b=c:d#frag=x"
+    run = await run_cli(
+        "send-actions", "--phone", "551199999999", "--message", "hi",
+        "--url", f"Shop: 50% off={url}", "--id", "shop#1",
+        "--call", "Call=+554498398733", "--dry-run", env=cli_env(), cwd=tmp_path,
+    )  # fmt: skip
+    assert run.code == 0, run.stderr
+    assert _json_parts(run.stdout)[0]["buttonActions"] == [
+        {"type": "URL", "id": "shop#1", "label": "Shop: 50% off", "url": url},
+        {"type": "CALL", "label": "Call", "phone": "+554498398733"},
+    ]
+
+
+FLAG_ERRORS = {
+    ("--reply", "Yes"): "--reply 'Yes': expected --reply ID=LABEL",
+    ("--call", "Call us"): "--call 'Call us': expected --call LABEL=PHONE",
+    ("--url", "Site"): "--url 'Site': expected --url LABEL=URL",
+    ("--id", "1", "--call", "A=554498398733"): (
+        "--id '1': give it after the --call or --url button it names"
+    ),
+    ("--reply", "a=A", "--id", "2"): (
+        "--id '2': the --reply button before it already has its id (--reply ID=LABEL); "
+        "--id names the --call or --url button just before it"
+    ),
+    ("--call", "A=554498398733", "--id", "1", "--id", "2"): (
+        "--id '2': the --call button before it already got an --id"
+    ),
+    ("--call", "A=554498398733", "--id", ""): "--id '': should not be empty (omit it instead)",
+    ("--call", "A=554498398733", "--id", "1", "--url", "B=https://z-api.io", "--id", "1"): (
+        "--call/--url/--reply/--id: should be unique within the message, but '1' is repeated"
+    ),
+}
+
+
+@pytest.mark.parametrize("flags", list(FLAG_ERRORS), ids=[" ".join(f) for f in FLAG_ERRORS])
+def test_flag_errors_show_flag_syntax(
+    flags: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In-process (the same main() the command runs): eight subprocesses would be slow.
+    base = ("send-actions", "--phone", "551199999999", "--message", "hi")
+    assert main([*base, *flags, "--dry-run"]) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", f"zapi-async: error: {FLAG_ERRORS[flags]}\n")

@@ -17,6 +17,7 @@ from zapi_async.sandbox import (
     UnknownMessageError,
     ZapiSandbox,
 )
+from zapi_async.sandbox.webhook_sender import redact_url
 
 from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, actions, call
 
@@ -201,9 +202,35 @@ async def test_text_reply_status_and_delivery(
         "phone": PHONE,
         "zaapId": record.zaap_id,
         "messageId": message_id,
+        "momment": MOMMENT,
         "type": "DeliveryCallback",
         "instanceId": INSTANCE,
     }
+
+
+async def test_a_failed_delivery_carries_the_error(
+    hooked: ZapiSandbox, receiver: Receiver, http: aiohttp.ClientSession
+) -> None:
+    message_id = await _send(http, hooked, "send-text", {"phone": PHONE, "message": "Hi"})
+    record = hooked.find(message_id)
+    assert record is not None
+    await hooked.webhooks.deliver_delivery(
+        message_id,
+        error="The message was not sent due to a likely shadow ban",
+        error_code="SHADOW_BAN",
+    )
+    assert receiver.received == [
+        {
+            "phone": PHONE,
+            "messageId": message_id,
+            "instanceId": INSTANCE,
+            "zaapId": record.zaap_id,
+            "momment": MOMMENT,
+            "type": "DeliveryCallback",
+            "error": "The message was not sent due to a likely shadow ban",
+            "errorCode": "SHADOW_BAN",
+        }
+    ]
 
 
 async def test_group_press_names_the_participant(
@@ -269,3 +296,97 @@ async def test_webhook_url_is_required(
     sandbox.webhook_url = receiver.url
     assert sandbox.webhook_url == receiver.url
     assert (await sandbox.press_button(message_id, "agent")).ok
+
+
+async def test_reply_buttons_without_ids_are_pressed_by_position(
+    hooked: ZapiSandbox, receiver: Receiver, http: aiohttp.ClientSession
+) -> None:
+    body = actions(
+        buttonActions=[
+            {"type": "REPLY", "label": "Yes"},
+            {"id": "maybe", "type": "REPLY", "label": "Maybe"},
+            {"type": "REPLY", "label": "No"},
+        ]
+    )
+    message_id = await _send(http, hooked, "send-button-actions", body)
+    record = hooked.find(message_id)
+    assert record is not None
+    # Positions count every REPLY button; a button's own id wins over its position.
+    assert record.button_ids == ["1", "maybe", "3"]
+    await hooked.press_button(message_id, "3")
+    await hooked.press_button(message_id, "1")
+    await hooked.press_button(message_id, "maybe")
+    assert [p["buttonsResponseMessage"] for p in receiver.received] == [
+        {"buttonId": "3", "message": "No"},
+        {"buttonId": "1", "message": "Yes"},
+        {"buttonId": "maybe", "message": "Maybe"},
+    ]
+    with pytest.raises(
+        UnknownButtonError,
+        match=r"has no button with id '2' \(pressable ids: \['1', 'maybe', '3'\]\)",
+    ):
+        await hooked.press_button(message_id, "2")
+
+
+async def test_button_list_and_call_url_ids(
+    hooked: ZapiSandbox, receiver: Receiver, http: aiohttp.ClientSession
+) -> None:
+    listed = {
+        "phone": PHONE,
+        "message": "Pick",
+        "buttonList": {"buttons": [{"label": "Yes"}, {"label": "No"}]},
+    }
+    list_id = await _send(http, hooked, "send-button-list", listed)
+    list_record = hooked.find(list_id)
+    assert list_record is not None
+    assert list_record.button_ids == ["1", "2"]
+    await hooked.press_button(list_id, "2")
+    assert receiver.received[0]["buttonsResponseMessage"] == {"buttonId": "2", "message": "No"}
+
+    no_ids = actions(
+        buttonActions=[
+            {"type": "CALL", "phone": "554498398733", "label": "Call us"},
+            {"type": "URL", "url": "https://z-api.io", "label": "Website"},
+        ]
+    )
+    call_url = await _send(http, hooked, "send-button-actions", no_ids)
+    call_record = hooked.find(call_url)
+    assert call_record is not None
+    assert call_record.button_ids == []  # CALL/URL buttons send no webhook
+    assert [given for given, _ in call_record.buttons] == [None, None]
+    with pytest.raises(UnknownButtonError, match=r"no button with id '1' \(pressable ids: \[\]\)"):
+        await hooked.press_button(call_url, "1")
+    text = await _send(http, hooked, "send-text", {"phone": PHONE, "message": "Hi"})
+    text_record = hooked.find(text)
+    assert text_record is not None
+    assert (text_record.buttons, text_record.button_ids) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://bot.example/zapi/s3cr3t", "https://bot.example/zapi/***"),
+        ("https://bot.example/zapi/s3cr3t/", "https://bot.example/zapi/***/"),
+        ("https://bot.example/hook?key=s3cr3t&x=1", "https://bot.example/***?***"),
+        ("http://user:s3cr3t@127.0.0.1:8080/a/s3cr3t#frag", "http://***@127.0.0.1:8080/a/***"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+    ],
+)
+def test_redact_url(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+async def test_delivery_repr_hides_the_secret_part_of_the_url(
+    receiver: Receiver, http: aiohttp.ClientSession
+) -> None:
+    secret_url = receiver.url + "?key=s3cr3t-path-key"
+    async with ZapiSandbox(
+        INSTANCE, TOKEN, client_token=CLIENT_TOKEN, webhook_url=secret_url
+    ) as sandbox:
+        message_id = await _send(http, sandbox, "send-button-actions", REPLIES)
+        delivery = await sandbox.press_button(message_id, "agent")
+    assert delivery.url == secret_url  # the attribute keeps the real target
+    base = receiver.url.rsplit("/", 1)[0]
+    assert repr(delivery).startswith(f"WebhookDelivery(url='{base}/***?***', payload={{")
+    assert "webhook" not in repr(delivery)
+    assert "s3cr3t" not in repr(delivery)

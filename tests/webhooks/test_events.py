@@ -25,7 +25,7 @@ from zapi_async.webhooks import (
 )
 from zapi_async.wire import converter
 
-from ._corpus import INSTANCE, PAYLOADS, load_payload, payload_bytes
+from ._corpus import INSTANCE, NAMES, PAYLOADS, load_payload, payload_bytes
 
 IDS = ("D241A5B6732339502B68", "D241B0C1D2E3F4A5B6C7")
 
@@ -118,6 +118,47 @@ def test_delivery() -> None:
         zaap_id="3999984263738042930CD6ECDE9VDWSA",
     )
     assert event.dedup_key == f"delivery:{INSTANCE}:D241A5B6732339502B68"
+    assert event.ok is True
+    assert (event.momment, event.moment, event.error, event.error_code) == (None, None, None, None)
+
+
+def test_failed_delivery_carries_the_error_and_the_moment() -> None:
+    event = parse_webhook(payload_bytes("delivery_failed"))
+    assert event == DeliveryCallback(
+        instance_id=INSTANCE,
+        message_id="D241B0C1D2E3F4A5B6C7",
+        phone="5511999999999",
+        zaap_id="3999984263738042930CD6ECDE9VFAIL",
+        momment=1718037000000,
+        error="The message was not sent due to a likely shadow ban",
+        error_code="SHADOW_BAN",
+    )
+    assert event.ok is False
+    assert event.moment == datetime(2024, 6, 10, 16, 30, tzinfo=timezone.utc)
+    # A failure and a later success for the same message are two events, not duplicates.
+    assert event.dedup_key == f"delivery:{INSTANCE}:D241B0C1D2E3F4A5B6C7:error"
+    success = parse_webhook({**load_payload("delivery_failed"), "error": None, "errorCode": None})
+    assert isinstance(success, DeliveryCallback)
+    assert success.ok is True
+    assert success.dedup_key == f"delivery:{INSTANCE}:D241B0C1D2E3F4A5B6C7"
+
+
+def test_delivery_without_message_id_falls_back_to_the_zaap_id() -> None:
+    event = parse_webhook(payload_bytes("delivery_zaap_only"))
+    assert event == DeliveryCallback(
+        instance_id=INSTANCE,
+        message_id="A20DA9C0183A2D35A260F53F5D2B9244",
+        phone="5511999999999",
+        zaap_id="A20DA9C0183A2D35A260F53F5D2B9244",
+    )
+    assert event.ok is True
+    assert event.dedup_key == f"delivery:{INSTANCE}:A20DA9C0183A2D35A260F53F5D2B9244"
+    # Built by hand the same way; with no id at all it is never deduplicated.
+    assert DeliveryCallback(zaap_id="Z").message_id == "Z"
+    assert DeliveryCallback(message_id="M", zaap_id="Z").message_id == "M"
+    bare = parse_webhook({"type": "DeliveryCallback", "phone": "5511999999999"})
+    assert isinstance(bare, DeliveryCallback)
+    assert (bare.message_id, bare.zaap_id, bare.dedup_key) == (None, None, None)
 
 
 @pytest.mark.parametrize(
@@ -144,6 +185,42 @@ def test_message_status(name: str, status: str, known: MessageStatus | None) -> 
     assert event.known_status is known
     assert event.moment == datetime(2024, 6, 10, 16, 26, 40, tzinfo=timezone.utc)
     assert event.dedup_key == f"status:{INSTANCE}:{status}:{IDS[0]},{IDS[1]}"
+
+
+def test_momment_in_seconds_is_read_as_seconds() -> None:
+    # Z-API's own DisconnectedCallback example: 1580163342 is seconds, not milliseconds.
+    event = parse_webhook(payload_bytes("disconnected_seconds"))
+    assert event == DisconnectedCallback(
+        instance_id=INSTANCE,
+        disconnected=True,
+        error="Device has been disconnected",
+        momment=1580163342,
+    )
+    assert event.moment == datetime(2020, 1, 27, 22, 15, 42, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("momment", "moment"),
+    [
+        (1580163342, datetime(2020, 1, 27, 22, 15, 42, tzinfo=timezone.utc)),  # seconds
+        (1580163342000, datetime(2020, 1, 27, 22, 15, 42, tzinfo=timezone.utc)),  # ms
+        (1580163342123, datetime(2020, 1, 27, 22, 15, 42, 123000, tzinfo=timezone.utc)),
+        (10**11 - 1, datetime(5138, 11, 16, 9, 46, 39, tzinfo=timezone.utc)),  # last seconds
+        (10**11, datetime(1973, 3, 3, 9, 46, 40, tzinfo=timezone.utc)),  # first milliseconds
+        (0, datetime(1970, 1, 1, tzinfo=timezone.utc)),
+    ],
+)
+def test_momment_below_10_to_the_11_is_seconds_else_milliseconds(
+    momment: int, moment: datetime
+) -> None:
+    for body in (
+        {"type": "ConnectedCallback", "momment": momment},
+        {"type": "DeliveryCallback", "messageId": "M", "momment": momment},
+        {"type": "MessageStatusCallback", "status": "READ", "momment": momment},
+        {"type": "ReceivedCallback", "messageId": "M", "phone": "1", "momment": momment},
+    ):
+        event = parse_webhook(body)
+        assert event.moment == moment, body  # type: ignore[union-attr]
 
 
 def test_out_of_range_momment_gives_no_moment() -> None:
@@ -269,7 +346,7 @@ def test_the_project_converter_structures_the_base_class() -> None:
 
 def test_every_corpus_file_parses_to_a_typed_event() -> None:
     names = sorted(p.stem for p in PAYLOADS.glob("*.json"))
-    assert len(names) == 18
+    assert tuple(names) == NAMES
     kinds = {name: type(parse_webhook(payload_bytes(name))).__name__ for name in names}
     assert [n for n, k in kinds.items() if k == "UnknownEvent"] == ["unknown_type"]
 

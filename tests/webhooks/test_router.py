@@ -10,6 +10,7 @@ import pytest
 
 from zapi_async.webhooks import (
     ConnectedCallback,
+    DeliveryCallback,
     InMemoryDedupStore,
     MessageStatus,
     PresenceChatCallback,
@@ -362,3 +363,110 @@ def test_repr_counts_handlers() -> None:
     router = WebhookRouter(client=CLIENT)
     router.on_text(Calls().handler("x"))
     assert repr(router) == "<WebhookRouter handlers=1 pending=0>"
+
+
+async def test_bare_decorators_register_like_the_called_forms() -> None:
+    router = WebhookRouter()
+    seen: list[tuple[str, str | None]] = []
+
+    @router.on_button
+    async def any_button(ev: ReceivedCallback) -> None:
+        seen.append(("button", ev.button_id))
+
+    @router.on_list
+    async def any_pick(ev: ReceivedCallback) -> None:
+        seen.append(("list", ev.list_reply.selected_row_id if ev.list_reply else None))
+
+    @router.on_status
+    async def any_status(ev: Any) -> None:
+        seen.append(("status", ev.status))
+
+    @router.on_button("agent")  # a string id keeps filtering
+    async def agent_only(ev: ReceivedCallback, zapi: Any) -> None:
+        seen.append(("agent", ev.button_id))
+
+    # The decorator hands back the function itself, not a wrapper or a decorator.
+    assert [f.__name__ for f in (any_button, any_pick, any_status, agent_only)] == [
+        "any_button",
+        "any_pick",
+        "any_status",
+        "agent_only",
+    ]
+    router.client = CLIENT
+    assert repr(router) == "<WebhookRouter handlers=4 pending=0>"
+    assert await router.dispatch(event("received_button")) == 2
+    bye = {"buttonId": "bye", "message": "Bye"}
+    assert (
+        await router.dispatch(event("received_button", messageId="M2", buttonsResponseMessage=bye))
+        == 1
+    )
+    assert await router.dispatch(event("received_list")) == 1
+    assert await router.dispatch(event("status_read")) == 1
+    assert await router.dispatch(event("status_future")) == 1
+    assert await router.dispatch(event("delivery")) == 0
+    assert seen == [
+        ("button", "agent"),
+        ("agent", "agent"),
+        ("button", "bye"),
+        ("list", "plan-premium"),
+        ("status", "READ"),
+        ("status", "DELETED_FOR_EVERYONE"),
+    ]
+
+
+async def test_bare_on_button_skips_own_messages_like_the_called_form() -> None:
+    router = WebhookRouter()
+    calls = Calls()
+    router.on_button(calls.handler("bare"))
+    assert await router.dispatch(event("received_button", fromMe=True)) == 0
+    assert calls.log == []
+
+
+def test_on_event_without_a_type_raises_a_clear_type_error() -> None:
+    router = WebhookRouter()
+    with pytest.raises(TypeError) as caught:
+
+        @router.on_event  # type: ignore[arg-type]
+        async def everything(ev: WebhookEvent) -> None:
+            pass
+
+    assert str(caught.value) == (
+        'on_event needs an event type: write @router.on_event("PresenceChatCallback") or '
+        "@router.on_event(ConnectedCallback) (WebhookEvent for every event), not a bare "
+        "@router.on_event above test_on_event_without_a_type_raises_a_clear_type_error."
+        "<locals>.everything"
+    )
+    with pytest.raises(
+        TypeError,
+        match=r"^on_event needs a type tag \(str\) or a WebhookEvent subclass, but "
+        r"was 42$",
+    ):
+        router.on_event(42)  # type: ignore[arg-type]
+    assert repr(router) == "<WebhookRouter handlers=0 pending=0>"
+
+
+def test_filters_must_be_strings_or_handlers() -> None:
+    router = WebhookRouter()
+    for register in (router.on_button, router.on_list, router.on_status):
+        with pytest.raises(
+            TypeError, match=r"^expected a string id or an async handler, but was 7$"
+        ):
+            register(7)  # type: ignore[call-overload]
+    assert repr(router) == "<WebhookRouter handlers=0 pending=0>"
+
+
+async def test_on_delivery_sees_zaap_only_and_failed_deliveries() -> None:
+    router = WebhookRouter()
+    seen: list[tuple[str | None, bool]] = []
+
+    @router.on_delivery
+    async def delivered(ev: DeliveryCallback) -> None:
+        seen.append((ev.message_id, ev.ok))
+
+    for name in ("delivery", "delivery_zaap_only", "delivery_failed", "delivery_zaap_only"):
+        await router.dispatch(event(name))
+    assert seen == [
+        ("D241A5B6732339502B68", True),
+        ("A20DA9C0183A2D35A260F53F5D2B9244", True),  # messageId missing: the zaapId
+        ("D241B0C1D2E3F4A5B6C7", False),
+    ]  # the re-sent zaapId-only payload was a duplicate

@@ -24,6 +24,7 @@ import attrs
 from multidict import CIMultiDict, CIMultiDictProxy
 
 __all__ = [
+    "BUTTON_LIST_ENDPOINTS",
     "AcceptKey",
     "MessageLog",
     "MessageState",
@@ -35,6 +36,8 @@ __all__ = [
 
 #: Header names whose values are secrets and never appear in a repr.
 SECRET_HEADERS = frozenset({"client-token", "authorization", "cookie"})
+#: Endpoints whose ``buttonList.buttons`` are all reply buttons.
+BUTTON_LIST_ENDPOINTS = ("send-button-list", "send-button-list-image", "send-button-list-video")
 
 #: ``(endpoint, canonical JSON of the body)``: two sends with equal keys carry the
 #: same message, so a count above one means the client sent it twice.
@@ -114,6 +117,43 @@ class RecordedMessage:
         """The message text, if the endpoint has one."""
         value = self.body.get("message")
         return value if isinstance(value, str) else None
+
+    @property
+    def buttons(self) -> list[tuple[str | None, dict[str, Any]]]:
+        """Every button of the message with the id a press would carry, in body order.
+
+        A button's own ``id`` wins. A REPLY button sent without one gets its
+        position among the message's REPLY buttons, from 1 (``"1"``, ``"2"``, …):
+        Z-API assigns ids to such buttons, and the sandbox assumes this numbering.
+        Button-list buttons are all REPLY buttons. CALL/URL buttons without an
+        ``id`` get ``None`` (nothing to press). Empty for messages without buttons.
+        """
+        if self.endpoint == "send-button-actions":
+            raw = self.body.get("buttonActions", [])
+        elif self.endpoint in BUTTON_LIST_ENDPOINTS:
+            raw = self.body.get("buttonList", {}).get("buttons", [])
+        else:
+            return []
+        found: list[tuple[str | None, dict[str, Any]]] = []
+        position = 0
+        for button in raw:
+            button_id = button.get("id")
+            if button.get("type", "REPLY") == "REPLY":
+                position += 1
+                if button_id is None:
+                    button_id = str(position)
+            found.append((button_id, button))
+        return found
+
+    @property
+    def button_ids(self) -> list[str]:
+        """The ids :meth:`ZapiSandbox.press_button` accepts for this message, in order
+        (REPLY buttons only; see :attr:`buttons` for ids the sandbox assigned)."""
+        return [
+            button_id
+            for button_id, button in self.buttons
+            if button_id is not None and button.get("type", "REPLY") == "REPLY"
+        ]
 
     @property
     def key(self) -> AcceptKey:

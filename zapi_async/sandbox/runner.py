@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
+from .webhook_sender import redact_url
 from .zapi_sandbox import ZapiSandbox
 
 __all__ = ["DEFAULT_INSTANCE_ID", "DEFAULT_TOKEN", "run_sandbox", "serve_sandbox"]
@@ -21,6 +22,8 @@ def _announce(sandbox: ZapiSandbox, default_token: bool, echo: Callable[[str], A
     echo(f"  instance id : {sandbox.instance_id}")
     echo(f"  token       : {DEFAULT_TOKEN if default_token else '(the one you passed)'}")
     echo(f"  Client-Token: {'required' if sandbox.client_token else 'not required'}")
+    if sandbox.webhook_url:
+        echo(f"  webhooks to : {redact_url(sandbox.webhook_url)}")
     echo("Press Ctrl+C to stop.")
 
 
@@ -39,7 +42,9 @@ async def serve_sandbox(
     """Serve a sandbox until cancelled; ``on_ready`` is called once it listens.
 
     ``token`` defaults to :data:`DEFAULT_TOKEN`, which is printed (it is public); a
-    token you pass is never printed. ``echo`` (default :func:`print`) writes the banner.
+    token you pass is never printed, nor the Client-Token. ``seed`` drives the
+    generated ids and random faults; ``webhook_url`` is where webhooks go (shown
+    redacted). ``echo`` (default :func:`print`) writes the banner.
     """
     sandbox = ZapiSandbox(
         instance_id,

@@ -15,6 +15,13 @@ Request pipeline (each step answers and stops when it fails)::
 Status codes Z-API does not document are the sandbox's choice and listed in
 docs/sandbox.md. The instance token never reaches a log: aiohttp's access log is
 off and records keep endpoint names, not URLs.
+
+A client that hangs up mid-request (a cancelled send, a client timeout) is normal
+traffic, not an error, and logs no traceback. If it hangs up before the sandbox
+read the body (e.g. during injected latency), the request is recorded with
+``status=None`` and nothing is accepted; if after, the handler still runs (aiohttp
+does not cancel it) and the message is accepted with ``response_delivered=False``.
+Errors inside the sandbox itself still log a traceback and answer 500.
 """
 
 from __future__ import annotations
@@ -46,6 +53,8 @@ UNAUTHORIZED = 401
 #: Status for a missing or wrong Client-Token (Z-API answers these as 400).
 CLIENT_TOKEN_STATUS = 400
 _UNROUTED = "<unrouted>"
+#: What :meth:`SandboxServer._process` returns when the client hung up mid-request.
+_CLIENT_GONE = Reply(499, {"error": "client closed the request"})
 
 
 def _same(given: str | None, expected: str) -> bool:
@@ -149,6 +158,11 @@ class SandboxServer:
                 request, endpoint, reply, fault=fault.kind.value, headers=headers
             )
         reply = await self._process(request, endpoint, operation)
+        if reply is _CLIENT_GONE:
+            # A client cancelling a send is normal, not a sandbox error: no traceback.
+            log.debug("client went away during %s %s", request.method, endpoint)
+            self._note(request, endpoint, None, None)
+            return web.Response(status=reply.status)  # never written: nobody listens
         if fault is not None:  # DROP_AFTER: processed (maybe accepted), then silence
             if reply.record is not None:
                 reply.record.response_delivered = False
@@ -169,7 +183,10 @@ class SandboxServer:
                         "message": "send the body as JSON with Content-Type: application/json",
                     },
                 )
-            raw = await request.read()
+            try:
+                raw = await request.read()
+            except ConnectionError:  # the client hung up (e.g. a cancelled send)
+                return _CLIENT_GONE
             if raw.strip() or operation == "send":
                 try:
                     body = json.loads(raw)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import attrs
 
 from .instance import IdFactory
-from .records import MessageLog, MessageState, RecordedMessage
+from .records import BUTTON_LIST_ENDPOINTS, MessageLog, MessageState, RecordedMessage
 
 __all__ = [
     "MESSAGE_STATUSES",
@@ -27,13 +28,15 @@ __all__ = [
     "delivery_payload",
     "message_status_payload",
     "received_payload",
+    "redact_url",
 ]
 
 #: Statuses a ``MessageStatusCallback`` can carry.
 MESSAGE_STATUSES = ("SENT", "RECEIVED", "READ", "READ_BY_ME", "PLAYED")
 #: Seconds a webhook POST may take before it fails.
 WEBHOOK_TIMEOUT = 10.0
-_LIST_ENDPOINTS = ("send-button-list", "send-button-list-image", "send-button-list-video")
+#: Stands in for the secret parts of a webhook URL in reprs.
+REDACTED = "***"
 
 
 class SandboxError(Exception):
@@ -48,11 +51,33 @@ class UnknownButtonError(SandboxError, LookupError):
     """The message has no pressable button (or option) with this id."""
 
 
+def redact_url(url: str) -> str:
+    """``url`` for display: its last path segment, query string and password hidden.
+
+    Webhook URLs often carry a secret as their last path segment (or in the query),
+    so ``https://bot.example/zapi/s3cr3t?k=v`` shows as ``https://bot.example/zapi/***?***``.
+    """
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    for index in range(len(segments) - 1, -1, -1):
+        if segments[index]:
+            segments[index] = REDACTED
+            break
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
+    query = REDACTED if parts.query else ""
+    return urlunsplit((parts.scheme, netloc, "/".join(segments), query, ""))
+
+
 @attrs.frozen
 class WebhookDelivery:
-    """One webhook POST: the ``payload`` sent, and the receiver's ``status`` and body text."""
+    """One webhook POST: the ``payload`` sent, and the receiver's ``status`` and body text.
 
-    url: str
+    ``url`` is the full target; the repr shows it redacted (see :func:`redact_url`).
+    """
+
+    url: str = attrs.field(repr=lambda url: repr(redact_url(url)))
     payload: dict[str, Any]
     status: int
     text: str
@@ -129,24 +154,37 @@ def message_status_payload(
 
 
 def delivery_payload(
-    *, instance_id: str, phone: str, zaap_id: str, message_id: str
+    *,
+    instance_id: str,
+    phone: str,
+    zaap_id: str,
+    message_id: str,
+    momment: int | None = None,
+    error: str | None = None,
+    error_code: str | None = None,
 ) -> dict[str, Any]:
-    """A ``DeliveryCallback`` body (the message went out)."""
-    return {
+    """A ``DeliveryCallback`` ("On send") body: the message went out, or, with
+    ``error`` (and optionally ``error_code``, e.g. ``"SHADOW_BAN"``), it failed."""
+    payload: dict[str, Any] = {
         "phone": phone,
-        "zaapId": zaap_id,
         "messageId": message_id,
-        "type": "DeliveryCallback",
         "instanceId": instance_id,
+        "zaapId": zaap_id,
     }
+    if momment is not None:
+        payload["momment"] = momment
+    payload["type"] = "DeliveryCallback"
+    if error is not None:
+        payload["error"] = error
+    if error_code is not None:
+        payload["errorCode"] = error_code
+    return payload
 
 
-def _pressable(record: RecordedMessage) -> list[dict[str, Any]]:
-    if record.endpoint == "send-button-actions":
-        return list(record.body["buttonActions"])
-    if record.endpoint in _LIST_ENDPOINTS:
-        return list(record.body["buttonList"]["buttons"])
-    raise UnknownButtonError(f"message {record.message_id} ({record.endpoint}) has no buttons")
+def _pressable(record: RecordedMessage) -> list[tuple[str | None, dict[str, Any]]]:
+    if record.endpoint != "send-button-actions" and record.endpoint not in BUTTON_LIST_ENDPOINTS:
+        raise UnknownButtonError(f"message {record.message_id} ({record.endpoint}) has no buttons")
+    return record.buttons
 
 
 class WebhookSender:
@@ -204,14 +242,19 @@ class WebhookSender:
     async def press_button(
         self, message_id: str, button_id: str, *, participant_phone: str | None = None
     ) -> WebhookDelivery:
-        """The recipient of ``message_id`` presses the REPLY (or list) button ``button_id``."""
+        """The recipient of ``message_id`` presses the REPLY (or list) button ``button_id``.
+
+        A REPLY button sent without an ``id`` is pressed by its position among the
+        message's REPLY buttons (``"1"``, ``"2"``, …; see
+        :attr:`RecordedMessage.button_ids <zapi_async.sandbox.RecordedMessage.button_ids>`).
+        """
         record = self._sent(message_id)
         buttons = _pressable(record)
-        match = next((b for b in buttons if b.get("id") == button_id), None)
+        match = next((b for given, b in buttons if given == button_id), None)
         if match is None:
-            known = [b["id"] for b in buttons if "id" in b and b.get("type", "REPLY") == "REPLY"]
             raise UnknownButtonError(
-                f"message {message_id} has no button with id {button_id!r} (pressable ids: {known})"
+                f"message {message_id} has no button with id {button_id!r} "
+                f"(pressable ids: {record.button_ids})"
             )
         if match.get("type", "REPLY") != "REPLY":
             raise UnknownButtonError(
@@ -265,14 +308,20 @@ class WebhookSender:
         )
         return await self.post(payload)
 
-    async def deliver_delivery(self, message_id: str) -> WebhookDelivery:
-        """A ``DeliveryCallback`` for ``message_id`` (the message went out)."""
+    async def deliver_delivery(
+        self, message_id: str, *, error: str | None = None, error_code: str | None = None
+    ) -> WebhookDelivery:
+        """A ``DeliveryCallback`` for ``message_id``: it went out, or (with ``error``,
+        Z-API's reason text, and optionally ``error_code``) sending it failed."""
         record = self._sent(message_id)
         payload = delivery_payload(
             instance_id=self.instance_id,
             phone=record.phone,
             zaap_id=record.zaap_id,
             message_id=record.message_id,
+            momment=self._momment(),
+            error=error,
+            error_code=error_code,
         )
         return await self.post(payload)
 

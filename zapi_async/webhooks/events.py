@@ -8,9 +8,10 @@
   :class:`PresenceChatCallback`;
 * :class:`UnknownEvent`: anything else, with the raw payload.
 
-Python names are snake_case; ``momment`` (Z-API's spelling, epoch milliseconds) is
-also exposed as an aware ``datetime`` (``.moment``). The models know nothing of JSON:
-:mod:`zapi_async.webhooks.parsing` configures the project's converter for them.
+Python names are snake_case; ``momment`` (Z-API's spelling, epoch milliseconds, or
+seconds in some payloads) is also exposed as an aware ``datetime`` (``.moment``).
+The models know nothing of JSON: :mod:`zapi_async.webhooks.parsing` configures the
+project's converter for them.
 """
 
 from __future__ import annotations
@@ -40,11 +41,19 @@ __all__ = [
 ]
 
 
+#: ``momment`` values below this are epoch *seconds* (Z-API's own DisconnectedCallback
+#: example has ``1580163342``), others epoch milliseconds. 10**11 seconds is the year
+#: 5138; 10**11 milliseconds is March 1973, so both readings stay unambiguous.
+SECONDS_BELOW = 10**11
+
+
 def _moment(momment: int | None) -> datetime | None:
+    """``momment`` as an aware UTC datetime: seconds below :data:`SECONDS_BELOW`, else ms."""
     if momment is None:
         return None
+    seconds = momment if abs(momment) < SECONDS_BELOW else momment / 1000
     try:
-        return datetime.fromtimestamp(momment / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):  # out of datetime's range
         return None
 
@@ -135,7 +144,8 @@ class ReceivedCallback(WebhookEvent):
 
     ``reference_message_id`` is the id of the message being answered: for a button
     press, the ``SendResult.message_id`` of the message carrying the button.
-    ``momment`` is Z-API's timestamp (epoch milliseconds, Z-API's spelling);
+    ``momment`` is Z-API's timestamp (epoch milliseconds, Z-API's spelling; values
+    below ``10**11`` are read as seconds);
     :attr:`moment` is the same instant as an aware UTC ``datetime``.
     """
 
@@ -177,20 +187,50 @@ class ReceivedCallback(WebhookEvent):
         return f"received:{self.instance_id or ''}:{self.message_id}"
 
 
+def _zaap_id(event: DeliveryCallback) -> str | None:
+    return event.zaap_id
+
+
 @attrs.frozen(kw_only=True)
 class DeliveryCallback(WebhookEvent):
-    """Z-API sent one of your messages (``messageId`` is your ``SendResult.message_id``)."""
+    """Z-API tried to send one of your messages (the "On send" webhook).
+
+    ``message_id`` is your ``SendResult.message_id``; when the payload has no
+    ``messageId`` (an older Z-API example shows only ``zaapId``) it is the
+    ``zaap_id`` instead, so the event still parses and routes. ``error`` is Z-API's
+    reason text, present only when sending **failed** (see :attr:`ok`);
+    ``error_code`` a code for some failures (``"SHADOW_BAN"`` so far). ``momment``
+    is when it happened (see :attr:`moment`).
+    """
 
     TYPE: ClassVar[str] = "DeliveryCallback"
 
-    message_id: str
     phone: str | None = None
     zaap_id: str | None = None
+    message_id: str | None = attrs.field(default=attrs.Factory(_zaap_id, takes_self=True))
+    momment: int | None = None
+    error: str | None = None
+    error_code: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when the message went out (the payload carries no ``error``)."""
+        return self.error is None
+
+    @property
+    def moment(self) -> datetime | None:
+        """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
+        return _moment(self.momment)
 
     @property
     def dedup_key(self) -> str | None:
-        """``delivery:<instanceId>:<messageId>``."""
-        return f"delivery:{self.instance_id or ''}:{self.message_id}"
+        """``delivery:<instanceId>:<messageId or zaapId>``, plus ``:error`` for a failed
+        send (so a later success for the same id is not dropped); ``None`` without ids."""
+        ident = self.message_id or self.zaap_id
+        if ident is None:
+            return None
+        suffix = "" if self.ok else ":error"
+        return f"delivery:{self.instance_id or ''}:{ident}{suffix}"
 
 
 @attrs.frozen(kw_only=True)

@@ -65,6 +65,22 @@ def _wants_client(handler: Handler) -> bool:
     return len(positional) >= 2 or varargs
 
 
+def _name(handler: object) -> str:
+    return str(getattr(handler, "__qualname__", repr(handler)))
+
+
+def _split_bare(arg: str | H | None) -> tuple[H | None, str | None]:
+    """``(handler, None)`` for a decorator used bare, else ``(None, the filter value)``.
+
+    A string (or ``None``) is the filter; anything callable is the decorated handler.
+    """
+    if arg is None or isinstance(arg, str):
+        return None, arg
+    if callable(arg):
+        return arg, None
+    raise TypeError(f"expected a string id or an async handler, but was {arg!r}")
+
+
 @attrs.frozen
 class _Route:
     handler: Handler
@@ -115,40 +131,63 @@ class WebhookRouter:
             )
             if not is_async:
                 raise TypeError(f"webhook handler {handler!r} should be an async function")
-            name = getattr(handler, "__qualname__", repr(handler))
-            self._routes.append(_Route(handler, matches, _wants_client(handler), name))
+            self._routes.append(_Route(handler, matches, _wants_client(handler), _name(handler)))
             return handler
 
         return decorator
 
+    def _register_maybe(
+        self, matches: Callable[[WebhookEvent], bool], handler: H | None
+    ) -> H | Callable[[H], H]:
+        """Register now when used bare (``handler`` given), else return the decorator."""
+        decorator: Callable[[H], H] = self._register(matches)
+        return decorator if handler is None else decorator(handler)
+
     def _own_message(self, event: ReceivedCallback) -> bool:
         return self.ignore_from_me and event.from_me
 
-    def on_button(self, button_id: str | None = None) -> Callable[[H], H]:
-        """Handle REPLY-button presses; only the button ``button_id`` if given, else any."""
+    @overload
+    def on_button(self, button_id: H) -> H: ...
+    @overload
+    def on_button(self, button_id: str | None = None) -> Callable[[H], H]: ...
+    def on_button(self, button_id: str | H | None = None) -> H | Callable[[H], H]:
+        """Handle REPLY-button presses; only the button ``button_id`` if given, else any.
+
+        ``@router.on_button``, ``@router.on_button()`` (any button) and
+        ``@router.on_button("agent")`` (one button) all work.
+        """
+        handler, wanted = _split_bare(button_id)
 
         def matches(event: WebhookEvent) -> bool:
             return (
                 isinstance(event, ReceivedCallback)
                 and event.button_reply is not None
                 and not self._own_message(event)
-                and (button_id is None or event.button_reply.button_id == button_id)
+                and (wanted is None or event.button_reply.button_id == wanted)
             )
 
-        return self._register(matches)
+        return self._register_maybe(matches, handler)
 
-    def on_list(self, row_id: str | None = None) -> Callable[[H], H]:
-        """Handle option-list picks; only the option ``row_id`` if given, else any."""
+    @overload
+    def on_list(self, row_id: H) -> H: ...
+    @overload
+    def on_list(self, row_id: str | None = None) -> Callable[[H], H]: ...
+    def on_list(self, row_id: str | H | None = None) -> H | Callable[[H], H]:
+        """Handle option-list picks; only the option ``row_id`` if given, else any.
+
+        Works bare (``@router.on_list``) or called (``@router.on_list("plan-basic")``).
+        """
+        handler, wanted = _split_bare(row_id)
 
         def matches(event: WebhookEvent) -> bool:
             return (
                 isinstance(event, ReceivedCallback)
                 and event.list_reply is not None
                 and not self._own_message(event)
-                and (row_id is None or event.list_reply.selected_row_id == row_id)
+                and (wanted is None or event.list_reply.selected_row_id == wanted)
             )
 
-        return self._register(matches)
+        return self._register_maybe(matches, handler)
 
     @overload
     def on_text(self, handler: H) -> H: ...
@@ -164,18 +203,25 @@ class WebhookRouter:
                 and not self._own_message(event)
             )
 
-        decorator: Callable[[H], H] = self._register(matches)
-        return decorator if handler is None else decorator(handler)
+        return self._register_maybe(matches, handler)
 
-    def on_status(self, status: str | None = None) -> Callable[[H], H]:
-        """Handle ``MessageStatusCallback`` events; only ``status`` (e.g. ``"READ"``) if given."""
+    @overload
+    def on_status(self, status: H) -> H: ...
+    @overload
+    def on_status(self, status: str | None = None) -> Callable[[H], H]: ...
+    def on_status(self, status: str | H | None = None) -> H | Callable[[H], H]:
+        """Handle ``MessageStatusCallback`` events; only ``status`` (e.g. ``"READ"``) if given.
+
+        Works bare (``@router.on_status``: every status) or called (``@router.on_status("READ")``).
+        """
+        handler, wanted = _split_bare(status)
 
         def matches(event: WebhookEvent) -> bool:
             return isinstance(event, MessageStatusCallback) and (
-                status is None or event.status == status
+                wanted is None or event.status == wanted
             )
 
-        return self._register(matches)
+        return self._register_maybe(matches, handler)
 
     @overload
     def on_delivery(self, handler: H) -> H: ...
@@ -183,17 +229,29 @@ class WebhookRouter:
     def on_delivery(self, handler: None = None) -> Callable[[H], H]: ...
     def on_delivery(self, handler: H | None = None) -> H | Callable[[H], H]:
         """Handle ``DeliveryCallback`` events (``@router.on_delivery`` or with ``()``)."""
-        decorator: Callable[[H], H] = self._register(
-            lambda event: isinstance(event, DeliveryCallback)
-        )
-        return decorator if handler is None else decorator(handler)
+        return self._register_maybe(lambda event: isinstance(event, DeliveryCallback), handler)
 
     def on_event(self, event_type: str | type[WebhookEvent]) -> Callable[[H], H]:
         """Handle every event of a type: a ``type`` tag (``"PresenceChatCallback"``, also
-        tags this library does not model) or an event class (``ConnectedCallback``)."""
+        tags this library does not model) or an event class (``ConnectedCallback``).
+
+        The type is required: ``@router.on_event`` without one raises ``TypeError``
+        (use ``@router.on_event(WebhookEvent)`` to see every event).
+        """
         if isinstance(event_type, str):
             return self._register(lambda event: event.type == event_type)
-        return self._register(lambda event: isinstance(event, event_type))
+        if isinstance(event_type, type):
+            cls = event_type
+            return self._register(lambda event: isinstance(event, cls))
+        if callable(event_type):
+            raise TypeError(
+                'on_event needs an event type: write @router.on_event("PresenceChatCallback") '
+                "or @router.on_event(ConnectedCallback) (WebhookEvent for every event), "
+                f"not a bare @router.on_event above {_name(event_type)}"
+            )
+        raise TypeError(
+            f"on_event needs a type tag (str) or a WebhookEvent subclass, but was {event_type!r}"
+        )
 
     # --- dispatch ---------------------------------------------------------------------
 
