@@ -1,4 +1,5 @@
-"""``zapi-async send-actions``, run as a real subprocess against the sandbox."""
+"""``zapi-async send-actions``, run as a real subprocess against the sandbox (flag errors
+in-process, through the same ``main()``)."""
 
 from __future__ import annotations
 

@@ -281,6 +281,9 @@ class ZapiSandbox:
         """POST a ``MessageStatusCallback`` (SENT, RECEIVED, READ, READ_BY_ME, PLAYED)."""
         return await self.webhooks.deliver_status(message_id, status)
 
-    async def deliver_delivery(self, message_id: str) -> WebhookDelivery:
-        """POST the ``DeliveryCallback`` of ``message_id``."""
-        return await self.webhooks.deliver_delivery(message_id)
+    async def deliver_delivery(
+        self, message_id: str, *, error: str | None = None, error_code: str | None = None
+    ) -> WebhookDelivery:
+        """POST the ``DeliveryCallback`` of ``message_id``; pass ``error`` (and
+        ``error_code``, e.g. ``"SHADOW_BAN"``) to report a failed send."""
+        return await self.webhooks.deliver_delivery(message_id, error=error, error_code=error_code)
