@@ -10,6 +10,9 @@ from collections.abc import Iterable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import aiohttp
+
+from .config import Timeouts
 from .errors import (
     AuthenticationError,
     MethodNotAllowedError,
@@ -19,6 +22,41 @@ from .errors import (
     ZapiHTTPError,
     error_text,
 )
+
+
+class Progress:
+    """Per-attempt marker: set once aiohttp hands the request a connection."""
+
+    __slots__ = ("connected",)
+
+    def __init__(self) -> None:
+        self.connected = False
+
+
+async def _on_connection(session: aiohttp.ClientSession, context: Any, params: Any) -> None:
+    marker = context.trace_request_ctx
+    if isinstance(marker, Progress):
+        marker.connected = True
+
+
+def connection_trace() -> aiohttp.TraceConfig:
+    """Notes when a request gets a connection (new or pooled): before that, nothing
+    can have been sent, even if the *total* timeout expires while waiting for one."""
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_create_end.append(_on_connection)
+    trace.on_connection_reuseconn.append(_on_connection)
+    return trace
+
+
+def needs_trace(timeouts: Timeouts) -> bool:
+    """Whether the *total* timeout could expire while a request waits for a pooled
+    connection. aiohttp's ``connect`` timeout covers that wait and raises its own
+    error (nothing sent); only when it is missing or not shorter than ``total`` can
+    a plain timeout leave us unsure whether anything was sent."""
+    if timeouts.total is None:
+        return False
+    return timeouts.connect is None or timeouts.connect >= timeouts.total
+
 
 REDACTED = "***"
 

@@ -26,7 +26,15 @@ import aiohttp
 
 from . import splitter
 from ._checks import check_text
-from ._http import REDACTED, Redactor, decode_body, error_for_status
+from ._http import (
+    REDACTED,
+    Progress,
+    Redactor,
+    connection_trace,
+    decode_body,
+    error_for_status,
+    needs_trace,
+)
 from ._instance_api import InstanceAPI
 from .bulk import send_many
 from .config import DEFAULT_BASE_URL, PoolLimits, Timeouts
@@ -58,30 +66,6 @@ RetryObserver = Callable[[ZapiError, int, float], None]
 
 # Failures that happen before a single byte of the request is written.
 _NOT_SENT_ERRORS = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
-
-
-class _Progress:
-    """Per-attempt marker: set once aiohttp hands the request a connection."""
-
-    __slots__ = ("connected",)
-
-    def __init__(self) -> None:
-        self.connected = False
-
-
-async def _on_connection(session: aiohttp.ClientSession, context: Any, params: Any) -> None:
-    marker = context.trace_request_ctx
-    if isinstance(marker, _Progress):
-        marker.connected = True
-
-
-def _connection_trace() -> aiohttp.TraceConfig:
-    """Notes when a request gets a connection (new or pooled): before that, nothing
-    can have been sent, even if the *total* timeout expires while waiting for one."""
-    trace = aiohttp.TraceConfig()
-    trace.on_connection_create_end.append(_on_connection)
-    trace.on_connection_reuseconn.append(_on_connection)
-    return trace
 
 
 class _State(enum.Enum):
@@ -144,6 +128,7 @@ class ZapiClient(InstanceAPI):
         self._session = session
         self._owns_session = session is None
         self._pacers: dict[PacingProfile, PacedLimiter] = {}
+        self._traced = False
         self._state = _State.UNOPENED
 
     def __repr__(self) -> str:
@@ -192,8 +177,12 @@ class ZapiClient(InstanceAPI):
                 connect=self.timeouts.connect,
                 sock_read=self.timeouts.read,
             )
+            # Tracing costs ~10% CPU per request: only when a total timeout could
+            # expire while waiting for a pooled connection (see _http.needs_trace).
+            self._traced = needs_trace(self.timeouts)
+            traces = [connection_trace()] if self._traced else None
             self._session = aiohttp.ClientSession(
-                connector=connector, timeout=timeout, trace_configs=[_connection_trace()]
+                connector=connector, timeout=timeout, trace_configs=traces
             )
         self._state = _State.OPEN
         return self._session
@@ -374,8 +363,8 @@ class ZapiClient(InstanceAPI):
         session = self._open_session()
         display = self._display(endpoint)
         failure: ZapiError | None = None
-        # Only an owned session carries the trace that reports getting a connection.
-        progress = _Progress() if self._owns_session else None
+        # Only a traced session (ours) reports getting a connection.
+        progress = Progress() if self._traced else None
         try:
             # Redirects are not followed: aiohttp would turn a POST into a GET on
             # 301/302 (reporting a send that never happened) and forward Client-Token

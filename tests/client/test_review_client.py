@@ -21,7 +21,7 @@ from zapi_async import (
     ZapiConnectionError,
     ZapiHTTPError,
 )
-from zapi_async._http import Redactor, error_for_status, parse_retry_after
+from zapi_async._http import Redactor, error_for_status, needs_trace, parse_retry_after
 from zapi_async.config import PoolLimits, Timeouts
 from zapi_async.ratelimit import Unlimited
 from zapi_async.retry import RetryPolicy
@@ -98,6 +98,53 @@ async def test_total_timeout_while_waiting_for_a_pooled_connection_is_not_sent(
         "could not reach Z-API for /instances/3C0FFEE0INSTANCE/token/***/send-text: "
         "TimeoutError: before connecting"
     )
+    assert [r["path"] for r in local_zapi.requests] == ["/hold"]
+
+
+@pytest.mark.parametrize(
+    ("timeouts", "traced"),
+    [
+        (Timeouts(), False),  # connect (10 s) fires before total (60 s) in a pool wait
+        (Timeouts(connect=None, total=5), True),
+        (Timeouts(connect=5, total=5), True),
+        (Timeouts(connect=5, total=None), False),
+    ],
+)
+def test_connection_tracing_only_when_a_total_timeout_could_hide_the_phase(
+    timeouts: Timeouts, traced: bool
+) -> None:
+    assert needs_trace(timeouts) is traced
+
+
+async def test_pool_wait_past_the_connect_timeout_is_not_sent_without_tracing(
+    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+) -> None:
+    arrived, release = asyncio.Event(), asyncio.Event()
+
+    async def hold(request: web.Request) -> web.Response:
+        arrived.set()
+        await release.wait()
+        return web.json_response(OK_BODY)
+
+    local_zapi.then(hold)
+    zapi = make_client(
+        local_zapi.base_url,
+        recording_sleep,
+        retry=RetryPolicy.never(),
+        pool=PoolLimits(max_connections=1),
+        timeouts=Timeouts(connect=0.2, read=None, total=30),
+    )
+    async with zapi:
+        session = zapi._open_session()
+        assert session.trace_configs == []
+        holder = asyncio.ensure_future(
+            session.get(f"{local_zapi.base_url}/hold", timeout=aiohttp.ClientTimeout(total=None))
+        )
+        await asyncio.wait_for(arrived.wait(), 5)
+        with pytest.raises(ZapiConnectionError, match="ConnectionTimeoutError"):
+            await zapi.send(HELLO)
+        release.set()
+        (await holder).release()
     assert [r["path"] for r in local_zapi.requests] == ["/hold"]
 
 
