@@ -121,7 +121,11 @@ def decode_body(raw: bytes, content_type: str) -> Any:
             value = json.loads(text)
         except (ValueError, RecursionError):
             return text
-        return value if _nesting_within(value, MAX_JSON_DEPTH) else text
+        # Nesting deeper than the limit takes at least two characters a level, so
+        # the usual small answers skip the walk.
+        if len(text) < 2 * MAX_JSON_DEPTH or _nesting_within(value, MAX_JSON_DEPTH):
+            return value
+        return text
     return text
 
 
