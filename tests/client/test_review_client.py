@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 import pytest
@@ -61,11 +62,11 @@ async def test_a_redirect_is_reported_not_followed(
     ]
 
 
-async def test_total_timeout_while_waiting_for_a_pooled_connection_is_not_sent(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep
-) -> None:
-    # Before: DeliveryUnknownError ("may have been sent") although the request never
-    # had a connection to go out on.
+@contextlib.asynccontextmanager
+async def one_busy_connection(
+    local_zapi: LocalZapi, recording_sleep: RecordingSleep, timeouts: Timeouts
+) -> AsyncIterator[ZapiClient]:
+    """A client whose only pooled connection is held by a request without timeout."""
     arrived, release = asyncio.Event(), asyncio.Event()
 
     async def hold(request: web.Request) -> web.Response:
@@ -79,21 +80,30 @@ async def test_total_timeout_while_waiting_for_a_pooled_connection_is_not_sent(
         recording_sleep,
         retry=RetryPolicy.never(),
         pool=PoolLimits(max_connections=1),
-        timeouts=Timeouts(connect=None, read=None, total=0.2),
+        timeouts=timeouts,
     )
     async with zapi:
-        # Occupy the only pooled connection with a request that has no timeout.
         session = zapi._open_session()
         holder = asyncio.ensure_future(
             session.get(f"{local_zapi.base_url}/hold", timeout=aiohttp.ClientTimeout(total=None))
         )
         await asyncio.wait_for(arrived.wait(), 5)
+        try:
+            yield zapi
+        finally:
+            release.set()
+            (await holder).release()
 
+
+async def test_total_timeout_while_waiting_for_a_pooled_connection_is_not_sent(
+    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+) -> None:
+    # Before: DeliveryUnknownError ("may have been sent") although the request never
+    # had a connection to go out on.
+    timeouts = Timeouts(connect=None, read=None, total=0.2)
+    async with one_busy_connection(local_zapi, recording_sleep, timeouts) as zapi:
         with pytest.raises(ZapiConnectionError) as caught:
             await zapi.send(HELLO)
-
-        release.set()
-        (await holder).release()
     assert str(caught.value) == (
         "could not reach Z-API for /instances/3C0FFEE0INSTANCE/token/***/send-text: "
         "TimeoutError: before connecting"
@@ -119,32 +129,11 @@ def test_connection_tracing_only_when_a_total_timeout_could_hide_the_phase(
 async def test_pool_wait_past_the_connect_timeout_is_not_sent_without_tracing(
     local_zapi: LocalZapi, recording_sleep: RecordingSleep
 ) -> None:
-    arrived, release = asyncio.Event(), asyncio.Event()
-
-    async def hold(request: web.Request) -> web.Response:
-        arrived.set()
-        await release.wait()
-        return web.json_response(OK_BODY)
-
-    local_zapi.then(hold)
-    zapi = make_client(
-        local_zapi.base_url,
-        recording_sleep,
-        retry=RetryPolicy.never(),
-        pool=PoolLimits(max_connections=1),
-        timeouts=Timeouts(connect=0.2, read=None, total=30),
-    )
-    async with zapi:
-        session = zapi._open_session()
-        assert session.trace_configs == []
-        holder = asyncio.ensure_future(
-            session.get(f"{local_zapi.base_url}/hold", timeout=aiohttp.ClientTimeout(total=None))
-        )
-        await asyncio.wait_for(arrived.wait(), 5)
+    timeouts = Timeouts(connect=0.2, read=None, total=30)
+    async with one_busy_connection(local_zapi, recording_sleep, timeouts) as zapi:
+        assert zapi._open_session().trace_configs == []
         with pytest.raises(ZapiConnectionError, match="ConnectionTimeoutError"):
             await zapi.send(HELLO)
-        release.set()
-        (await holder).release()
     assert [r["path"] for r in local_zapi.requests] == ["/hold"]
 
 
