@@ -85,7 +85,7 @@ async def send_many(
     if status_every < 1:
         raise ValueError(f"send_many status_every should be >= 1, but was {status_every}")
     if check_status:
-        await _ensure_connected(client)
+        await client.ensure_connected()
     window = window or 4 * concurrency + 64
     queue = SendQueue(
         client,
@@ -193,7 +193,7 @@ class _BulkRun(Generic[M]):
 
     async def check_disconnect(self) -> None:
         try:
-            await _ensure_connected(self.client)
+            await self.client.ensure_connected()
         except InstanceDisconnectedError as exc:
             if not self.stop:
                 self.stop.append(exc)
@@ -216,7 +216,3 @@ class _BulkRun(Generic[M]):
                 self.room.release()
                 yield held.pop(next_index)
                 next_index += 1
-
-
-async def _ensure_connected(client: ZapiClient) -> None:
-    await client.ensure_connected()

@@ -125,22 +125,11 @@ def _utc_today(now: float) -> date:
     return datetime.fromtimestamp(now, tz=timezone.utc).date()
 
 
-class PacedLimiter:
+class PacedLimiter(Unlimited):
     """A :class:`~zapi_async.ratelimit.Limiter` applying a :class:`PacingProfile`
     on top of another limiter (the rate limit)."""
 
-    __slots__ = (
-        "_clock",
-        "_count",
-        "_day",
-        "_inner",
-        "_next_at",
-        "_paused_until",
-        "_profile",
-        "_random",
-        "_sleep",
-        "_wall",
-    )
+    __slots__ = ("_count", "_day", "_inner", "_next_at", "_profile", "_random", "_wall")
 
     def __init__(
         self,
@@ -152,14 +141,12 @@ class PacedLimiter:
         wall_clock: Clock = time.time,
         rng: random.Random | None = None,
     ) -> None:
+        super().__init__(clock=clock, sleep=sleep)
         self._profile = profile
         self._inner: Limiter = inner if inner is not None else Unlimited(clock=clock, sleep=sleep)
-        self._clock = clock
-        self._sleep = sleep
         self._wall = wall_clock
         self._random = rng or random.Random()
         self._next_at = float("-inf")
-        self._paused_until = float("-inf")
         self._day: date | None = None
         self._count = 0
 
@@ -196,8 +183,7 @@ class PacedLimiter:
         # Book the next jittered slot; a pause that starts meanwhile sends us round again.
         profile = self._profile
         while True:
-            while (remaining := self._paused_until - self._clock()) > 0:
-                await self._sleep(remaining)
+            await self._wait_out_pause()
             if profile.max_gap <= 0:
                 return
             now = self._clock()
@@ -211,6 +197,6 @@ class PacedLimiter:
 
     async def pause(self, seconds: float) -> None:
         """Pause every sender (e.g. after a 429), including those waiting out a gap."""
-        self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
+        await super().pause(seconds)
         self._next_at = max(self._next_at, self._paused_until)
         await self._inner.pause(seconds)
