@@ -44,6 +44,12 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
 _DATA_URI = re.compile(r"data:image/[A-Za-z0-9.+-]+;base64,")
 
 
+def not_a_string(field: str, value: object) -> ValidationError:
+    """The error for a non-string where text belongs (raised by the caller, so the
+    common case stays one ``isinstance`` check)."""
+    return ValidationError(field, f"should be a string, but was {type(value).__name__}")
+
+
 def normalize_phone(value: str) -> str:
     """Return ``value`` as Z-API's digits-only ``DDI DDD NUMBER`` form.
 
@@ -56,7 +62,7 @@ def normalize_phone(value: str) -> str:
     ASCII digits (a country code is required: Z-API does not guess one).
     """
     if not isinstance(value, str):
-        raise ValidationError("phone", f"should be a string, but was {type(value).__name__}")
+        raise not_a_string("phone", value)
     cleaned = _PHONE_PUNCTUATION.sub("", value)
     cleaned = cleaned.removeprefix("+")
     if not _DIGITS.fullmatch(cleaned):
@@ -78,7 +84,7 @@ def _suggestion(value: str) -> str:
 def check_recipient(field: str, value: object) -> None:
     """A recipient: digits only (``5511999999999``) or a group id (``…-group``)."""
     if not isinstance(value, str):
-        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+        raise not_a_string(field, value)
     if _DIGITS.fullmatch(value) or _GROUP.fullmatch(value):
         return
     raise ValidationError(
@@ -91,7 +97,7 @@ def check_recipient(field: str, value: object) -> None:
 def check_dial_number(field: str, value: object) -> None:
     """A number to dial: digits with an optional leading ``+`` (``+554498398733``)."""
     if not isinstance(value, str):
-        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+        raise not_a_string(field, value)
     if not _DIAL.fullmatch(value):
         raise ValidationError(
             field,
@@ -103,7 +109,7 @@ def check_dial_number(field: str, value: object) -> None:
 def check_text(field: str, value: object) -> None:
     """Required text: a string with at least one non-space character."""
     if not isinstance(value, str):
-        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+        raise not_a_string(field, value)
     if not value.strip():
         raise ValidationError(field, "should not be empty or only whitespace")
 
@@ -117,7 +123,7 @@ def check_optional_text(field: str, value: object) -> None:
 def check_http_url(field: str, value: object) -> None:
     """An absolute ``http://`` or ``https://`` URL with a host and no spaces."""
     if not isinstance(value, str):
-        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+        raise not_a_string(field, value)
     if not value.startswith(("http://", "https://")):
         raise ValidationError(
             field, f"should be a URL starting with http:// or https://, but was {_preview(value)}"
@@ -136,7 +142,7 @@ def check_image(field: str, value: object) -> None:
     if value is None:
         return
     if not isinstance(value, str):
-        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+        raise not_a_string(field, value)
     if value.startswith(("http://", "https://")):
         check_http_url(field, value)
         return
@@ -179,7 +185,7 @@ def check_optional_id(field: str, value: object) -> None:
     if value is None:
         return
     if not isinstance(value, str):
-        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+        raise not_a_string(field, value)
     if not value:
         raise ValidationError(field, "should not be empty (omit it instead)")
 

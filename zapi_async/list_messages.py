@@ -34,6 +34,7 @@ from ._checks import (
     check_optional_text,
     check_recipient,
     check_text,
+    not_a_string,
 )
 from .errors import ValidationError
 from .wire import converter, to_camel
@@ -131,7 +132,7 @@ def _check_button_list(owner: str, phone: object, message: object, buttons: Any)
 def _check_video(field: str, value: object) -> None:
     """An http(s) video URL, a ``data:video/...;base64,`` URI or raw Base64."""
     if not isinstance(value, str):
-        raise ValidationError(field, f"should be a string, but was {type(value).__name__}")
+        raise not_a_string(field, value)
     if value.startswith(("http://", "https://")):
         check_http_url(field, value)
         return
