@@ -2,7 +2,8 @@
 
 Builds its own ZapiClient with a RedisRateLimiter, prints ``ready``, waits for a
 line on stdin, sends ``--count`` texts to ``--phone`` with ``--concurrency``
-concurrent senders, then prints a JSON summary (``sent``, ``pauses``) and exits.
+concurrent senders, then prints a JSON summary (``sent``, ``pauses``, ``grants``: wall-clock grant
+times) and exits.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import argparse
 import asyncio
 import json
 import sys
+import time
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -20,15 +23,18 @@ from zapi_async.redis_limiter import RedisRateLimiter
 
 
 class CountingLimiter:
-    """Passes through to ``inner`` and counts ``pause()`` calls (i.e. 429s seen)."""
+    """Passes through to ``inner``, counts ``pause()`` calls (i.e. 429s seen) and
+    notes the wall-clock time of every grant."""
 
     def __init__(self, inner: Limiter) -> None:
         self.inner = inner
         self.pauses = 0
+        self.grants: list[float] = []
 
     async def acquire(self) -> None:
-        """Delegate."""
+        """Delegate, then note when the slot was granted."""
         await self.inner.acquire()
+        self.grants.append(time.time())
 
     async def pause(self, seconds: float) -> None:
         """Count, then delegate."""
@@ -47,7 +53,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-async def main(args: argparse.Namespace) -> dict[str, int]:
+async def main(args: argparse.Namespace) -> dict[str, Any]:
     """Send the texts once the parent says go; return the summary."""
     redis = Redis.from_url(args.redis_url)
     limiter = CountingLimiter(RedisRateLimiter(redis, args.instance_id, rate=args.rate))
@@ -69,7 +75,7 @@ async def main(args: argparse.Namespace) -> dict[str, int]:
             await asyncio.gather(*(sender(zapi) for _ in range(args.concurrency)))
     finally:
         await redis.aclose()
-    return {"sent": sent, "pauses": limiter.pauses}
+    return {"sent": sent, "pauses": limiter.pauses, "grants": limiter.grants}
 
 
 if __name__ == "__main__":

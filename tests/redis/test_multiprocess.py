@@ -82,7 +82,9 @@ async def test_four_processes_share_one_50_per_second_budget(
     await workers.start(commands(redis_server, sandbox, rate=50, count=250))
     workers.release()
     summaries = await workers.results(timeout=90)
-    assert summaries == [{"sent": 250, "pauses": 0}] * 4
+    assert [{"sent": s["sent"], "pauses": s["pauses"]} for s in summaries] == [
+        {"sent": 250, "pauses": 0}
+    ] * 4
     assert {phone: len(sandbox.messages_to(phone)) for phone in PHONES} == dict.fromkeys(
         PHONES, 250
     )
@@ -90,8 +92,13 @@ async def test_four_processes_share_one_50_per_second_budget(
     arrivals = sorted(message.monotonic for message in sandbox.messages)
     rate = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
     assert 47.5 <= rate <= 52.5, f"aggregate rate {rate:.2f}/s"
-    # Not just on average: no 5 s stretch saw more than the budget (+2%).
-    assert busiest(arrivals, 5.0) <= 255
+    # Not just on average: the shared limiter granted no 5 s stretch more than the
+    # budget (+2%). Measured where the limiter grants (wall clock, same host), not at
+    # the sandbox, whose event loop shares this test's CPU and can see arrivals
+    # bunch up after a stall that has nothing to do with the limiter.
+    grants = sorted(t for s in summaries for t in s["grants"])
+    assert len(grants) == 1000
+    assert busiest(grants, 5.0) <= 255
 
 
 async def test_a_429_seen_by_one_process_pauses_them_all(
