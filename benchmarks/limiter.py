@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Sequence
 from typing import Any
 
-from zapi_async.ratelimit import RateLimiter
+from zapi_async.limits.rate import RateLimiter
 
 from .stats import spread
 

@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from zapi_async import CallButton, ReplyButton, UrlButton, ValidationError, normalize_phone
-from zapi_async.buttons import COPY_CODE_URL
+from zapi_async.models.buttons import COPY_CODE_URL
 
 
 def test_buttons_keep_their_fields_and_kind() -> None:

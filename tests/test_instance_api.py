@@ -1,4 +1,4 @@
-"""InstanceAPI: named send helpers, status and the server queue, over a fake transport."""
+"""The client's helper mixins (named sends, status, server queue) over a scripted fake."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from zapi_async import (
     SendResult,
     ValidationError,
 )
-from zapi_async._instance_api import InstanceAPI
-from zapi_async.instance import InstanceStatus, QueuedMessage, QueuePage
-from zapi_async.list_messages import (
+from zapi_async.client.instance_calls import InstanceCalls
+from zapi_async.client.named_sends import NamedSends
+from zapi_async.config import PoolLimits, Timeouts
+from zapi_async.http.transport import Transport
+from zapi_async.models.instance import InstanceStatus, QueuedMessage, QueuePage
+from zapi_async.models.lists import (
     ButtonListImageMessage,
     ButtonListMessage,
     ButtonListVideoMessage,
@@ -24,8 +27,8 @@ from zapi_async.list_messages import (
     ListOption,
     OptionListMessage,
 )
-from zapi_async.payment_messages import OtpButtonMessage, PixButtonMessage
-from zapi_async.text_messages import TextMessage
+from zapi_async.models.payments import OtpButtonMessage, PixButtonMessage
+from zapi_async.models.text import TextMessage
 
 PHONE = "5511999999999"
 RESULT = SendResult(zaap_id="Z1", message_id="M1")
@@ -33,10 +36,19 @@ RESULT = SendResult(zaap_id="Z1", message_id="M1")
 Call = tuple[str, str, Any]
 
 
-class FakeClient(InstanceAPI):
+class FakeClient(NamedSends, InstanceCalls):
     """Answers ``request`` from a script and records every call and sent message."""
 
     def __init__(self, *answers: Any, results: list[SendResult] | None = None) -> None:
+        self._transport = Transport(
+            base_url="http://127.0.0.1:9",
+            instance_id="I1",
+            token="T1",
+            client_token=None,
+            session=None,
+            pool=PoolLimits(),
+            timeouts=Timeouts(),
+        )
         self.answers = deque(answers)
         self.calls: list[Call] = []
         self.sent: list[Message] = []
@@ -53,7 +65,7 @@ class FakeClient(InstanceAPI):
 
 def test_the_mixin_is_abstract() -> None:
     with pytest.raises(TypeError, match="abstract"):
-        InstanceAPI()  # type: ignore[abstract]
+        InstanceCalls()  # type: ignore[abstract]
 
 
 # -- status ----------------------------------------------------------------------------
@@ -89,7 +101,7 @@ async def test_status_disconnected_and_tolerant_of_missing_and_unknown_keys() ->
 async def test_status_in_an_unexpected_shape(body: Any, problem: str) -> None:
     with pytest.raises(ResponseFormatError) as info:
         await FakeClient(body).status()
-    assert info.value.endpoint == "status"
+    assert info.value.endpoint == "/instances/I1/token/***/status"
     assert problem in info.value.problem
     assert info.value.body == body
 
@@ -124,7 +136,8 @@ async def test_queue_count_in_an_unexpected_shape(body: Any) -> None:
     with pytest.raises(ResponseFormatError) as info:
         await FakeClient(body).queue_count()
     assert str(info.value) == (
-        "unexpected response from queue/count: expected a count (a number or {'count': n})"
+        "unexpected response from /instances/I1/token/***/queue/count: "
+        "expected a count (a number or {'count': n})"
     )
 
 
@@ -250,7 +263,7 @@ async def test_list_queue_page_rejects_bad_arguments(kwargs: Any, field: str) ->
 async def test_list_queue_page_in_an_unexpected_shape(body: Any, problem: str) -> None:
     with pytest.raises(ResponseFormatError) as info:
         await FakeClient(body).list_queue_page()
-    assert info.value.endpoint == "queue"
+    assert info.value.endpoint == "/instances/I1/token/***/queue"
     assert problem in info.value.problem
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from zapi_async import ValidationError
-from zapi_async.list_messages import (
+from zapi_async.models.lists import (
     ButtonListImageMessage,
     ButtonListMessage,
     ButtonListVideoMessage,
@@ -24,8 +24,8 @@ from zapi_async.list_messages import (
     OptionListMessage,
     button_list,
 )
-from zapi_async.payment_messages import OtpButtonMessage, PixButtonMessage
-from zapi_async.text_messages import TextMessage
+from zapi_async.models.payments import OtpButtonMessage, PixButtonMessage
+from zapi_async.models.text import TextMessage
 from zapi_async.wire import WireFormatError, from_wire, to_wire
 
 PHONE = "5511999999999"
@@ -402,11 +402,11 @@ import importlib, json, sys
 for name in sys.argv[1:]:
     importlib.import_module(name)
 from zapi_async.wire import to_wire, from_wire
-from zapi_async.messages import ButtonActionsMessage
-from zapi_async.buttons import ReplyButton
-from zapi_async.list_messages import ButtonListMessage, ListButton
-from zapi_async.instance import QueuedMessage
-from zapi_async.payment_messages import PixButtonMessage
+from zapi_async.models.messages import ButtonActionsMessage
+from zapi_async.models.buttons import ReplyButton
+from zapi_async.models.lists import ButtonListMessage, ListButton
+from zapi_async.models.instance import QueuedMessage
+from zapi_async.models.payments import PixButtonMessage
 out = [
     to_wire(ButtonActionsMessage("5511999999999", "hi", [ReplyButton("Yes")])),
     to_wire(ButtonListMessage("5511999999999", "hi", [ListButton("Yes")])),
@@ -420,9 +420,9 @@ print(json.dumps(out, sort_keys=True))
 def test_any_import_order_gives_the_same_wire() -> None:
     """Hooks are built lazily, so it does not matter which module was imported first."""
     orders = [
-        ["zapi_async.wire", "zapi_async.instance", "zapi_async.list_messages"],
-        ["zapi_async.payment_messages", "zapi_async.list_messages", "zapi_async.wire"],
-        ["zapi_async._instance_api"],
+        ["zapi_async.wire", "zapi_async.models.instance", "zapi_async.models.lists"],
+        ["zapi_async.models.payments", "zapi_async.models.lists", "zapi_async.wire"],
+        ["zapi_async.client.instance_calls"],
     ]
     outputs = {
         subprocess.run(

@@ -8,16 +8,15 @@ import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._checks import normalize_phone
-from .bulk import send_many
-from .buttons import Button, CallButton, ReplyButton, UrlButton
 from .client import ZapiClient
 from .config import PoolLimits, Timeouts
 from .errors import (
     AuthenticationError,
     ClientClosedError,
+    DailyCapReachedError,
     DeliveryUnknownError,
     InstanceDisconnectedError,
+    LimiterUnavailableError,
     MethodNotAllowedError,
     NotSentError,
     PartialSendError,
@@ -28,32 +27,43 @@ from .errors import (
     UnsupportedMediaTypeError,
     ValidationError,
     WebhookError,
+    WireFormatError,
     ZapiConnectionError,
     ZapiError,
     ZapiHTTPError,
 )
-from .instance import InstanceStatus, QueuedMessage, QueuePage
-from .list_messages import (
+from .http.retry import RetryPolicy
+from .limits.pacing import PacingProfile
+from .limits.rate import Limiter, RateLimiter
+from .limits.redis_limiter import RedisRateLimiter
+from .models import (
     AnyButtonList,
+    Button,
+    ButtonActionsMessage,
     ButtonListImageMessage,
     ButtonListMessage,
     ButtonListVideoMessage,
+    CallButton,
+    InstanceStatus,
     ListButton,
     ListOption,
+    Message,
     OptionListMessage,
+    OtpButtonMessage,
+    PixButtonMessage,
+    PixKeyType,
+    QueuedMessage,
+    QueuePage,
+    ReplyButton,
+    SendResult,
+    TextMessage,
+    UrlButton,
     button_list,
+    normalize_phone,
 )
-from .messages import ButtonActionsMessage, Message, SendResult
-from .outcomes import Outcome, QueueStats
-from .pacing import DailyCapReachedError, PacingProfile
-from .payment_messages import OtpButtonMessage, PixButtonMessage, PixKeyType
-from .queue import SendQueue
-from .ratelimit import Limiter, RateLimiter
-from .redis_limiter import LimiterUnavailableError, RedisRateLimiter
-from .retry import RetryPolicy
+from .sending import Outcome, QueueStats, SendQueue, send_many
 from .splitter import ButtonPolicy, check_compliant, is_compliant, split
-from .text_messages import TextMessage
-from .wire import WireFormatError, from_wire, to_wire
+from .wire import from_wire, to_wire
 
 if TYPE_CHECKING:
     from .sandbox import ZapiSandbox

@@ -11,18 +11,21 @@ Every exception the library raises derives from :class:`ZapiError`::
     │   ├── RateLimitedError       429, carries ``retry_after``
     │   └── ServerError            5xx
     ├── ResponseFormatError        a 2xx body that is not the documented shape
-    ├── WireFormatError            (also a ValueError; in zapi_async.wire) JSON that does
-    │                              not fit the model it should become
+    ├── WireFormatError            (also a ValueError) JSON that does not fit the model
+    │                              it should become
     ├── ZapiConnectionError        the request never reached Z-API (safe to retry)
     ├── DeliveryUnknownError       (also a TimeoutError) the request may have reached Z-API
     ├── PartialSendError           a split message failed after some parts were sent
     ├── ClientClosedError          (also a RuntimeError) the client was closed
     ├── NotSentError               held back before sending: Z-API never saw it
     │   ├── QueueClosedError       submit() on a closed SendQueue, or closed before sending
-    │   ├── DailyCapReachedError   (zapi_async.pacing) the pacing profile's daily cap
+    │   ├── DailyCapReachedError   the pacing profile's daily cap is reached
     │   └── LimiterUnavailableError (also a ConnectionError) the shared limiter's Redis
+    │                              stayed unreachable
     ├── InstanceDisconnectedError  the instance's phone is not connected
-    └── WebhookError               (also a ValueError) a webhook body that cannot be parsed
+    ├── WebhookError               (also a ValueError) a webhook body that cannot be parsed
+    └── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
+                                   WebhookRouter
 
 Messages and ``args`` never contain the instance token or the Client-Token: endpoints
 are always shown in their redacted form (``/instances/<id>/token/***/send-text``).
@@ -31,26 +34,31 @@ are always shown in their redacted form (``/instances/<id>/token/***/send-text``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .messages import SendResult
+    from .models.messages import SendResult
 
 __all__ = [
     "AuthenticationError",
     "ClientClosedError",
+    "DailyCapReachedError",
     "DeliveryUnknownError",
     "InstanceDisconnectedError",
+    "LimiterUnavailableError",
     "MethodNotAllowedError",
     "NotSentError",
     "PartialSendError",
     "QueueClosedError",
     "RateLimitedError",
     "ResponseFormatError",
+    "RouterClosedError",
     "ServerError",
     "UnsupportedMediaTypeError",
     "ValidationError",
     "WebhookError",
+    "WireFormatError",
     "ZapiConnectionError",
     "ZapiError",
     "ZapiHTTPError",
@@ -224,6 +232,32 @@ class QueueClosedError(NotSentError):
     """The :class:`~zapi_async.SendQueue` is closed and accepts no more messages."""
 
 
+class DailyCapReachedError(NotSentError):
+    """The instance reached its daily message cap; nothing was sent."""
+
+    def __init__(self, cap: int, day: date) -> None:
+        self.cap = cap
+        self.day = day
+        super().__init__(f"daily cap of {cap} messages reached for {day.isoformat()} (UTC)")
+
+
+class LimiterUnavailableError(NotSentError, ConnectionError):
+    """The shared limiter's store (Redis) stayed unreachable; nothing was sent.
+
+    ``key`` is the limiter's Redis key, ``waited`` the seconds spent retrying and
+    ``reason`` the last error seen (type and message).
+    """
+
+    def __init__(self, key: str, waited: float, reason: str) -> None:
+        self.key = key
+        self.waited = waited
+        self.reason = reason
+        super().__init__(
+            f"shared rate limit store unreachable for {waited:.2f}s (key {key!r}); "
+            f"refusing to send without it: {reason}"
+        )
+
+
 class InstanceDisconnectedError(ZapiError):
     """The Z-API instance reports that its phone is not connected."""
 
@@ -232,8 +266,24 @@ class InstanceDisconnectedError(ZapiError):
         super().__init__(f"the Z-API instance is not connected: {error or 'no detail'}")
 
 
+class WireFormatError(ZapiError, ValueError):
+    """A JSON document that does not fit the class it should become.
+
+    ``errors`` holds each problem as ``"<what is wrong> @ <JSON path>"``; the message
+    joins them with ``"; "``.
+    """
+
+    def __init__(self, *errors: str) -> None:
+        self.errors = errors
+        super().__init__("; ".join(errors))
+
+
 class WebhookError(ZapiError, ValueError):
     """A webhook request body that is not a JSON object."""
+
+
+class RouterClosedError(ZapiError, RuntimeError):
+    """:meth:`WebhookRouter.submit` after :meth:`WebhookRouter.aclose`."""
 
 
 def error_text(body: Any) -> str | None:

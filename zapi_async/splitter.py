@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import attrs
 
-from .buttons import Button, ButtonKind
 from .errors import ValidationError
-from .messages import ButtonActionsMessage
+from .models.buttons import Button, ButtonKind
+from .models.messages import ButtonActionsMessage
 
 __all__ = ["ButtonPolicy", "check_compliant", "is_compliant", "split"]
 

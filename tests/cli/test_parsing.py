@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from zapi_async import CallButton, ReplyButton, TextMessage, UrlButton
-from zapi_async._cli_bulk import load_results
-from zapi_async._cli_config import CliError, auth_advice, load_credentials
-from zapi_async._cli_input import BadRow, InputProblem, InputRow, parse_buttons, read_rows
-from zapi_async._cli_progress import PlainProgress, Tally
+from zapi_async.cli.bulk import load_results
+from zapi_async.cli.config import CliError, auth_advice, load_credentials
+from zapi_async.cli.input import BadRow, InputProblem, InputRow, parse_buttons, read_rows
+from zapi_async.cli.progress import PlainProgress, Tally
 from zapi_async.errors import AuthenticationError
 
 

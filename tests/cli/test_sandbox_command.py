@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import attrs
 
-from zapi_async import cli
+from zapi_async.cli import app as cli
 from zapi_async.sandbox import ZapiSandbox
 from zapi_async.sandbox.runner import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
 

@@ -12,8 +12,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from zapi_async import ZapiClient
-from zapi_async.ratelimit import Unlimited
-from zapi_async.retry import RetryPolicy
+from zapi_async.http.retry import RetryPolicy
+from zapi_async.limits.rate import Unlimited
 
 INSTANCE = "3C0FFEE0INSTANCE"
 TOKEN = "SECRET-TOKEN-7f3a9c"

@@ -23,7 +23,7 @@ from zapi_async import (
 )
 from zapi_async.config import PoolLimits, Timeouts
 from zapi_async.errors import ClientClosedError
-from zapi_async.retry import RetryPolicy
+from zapi_async.http.retry import RetryPolicy
 
 from ..strategies import SEED_CALL_URL_BODY, SEED_REPLY_BODY, seed_message
 from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN, LocalZapi, RecordingSleep, make_client
@@ -249,9 +249,9 @@ async def test_use_after_close_raises_a_clear_error(client: ZapiClient) -> None:
 
 async def test_session_is_created_lazily_and_closed_by_close(local_zapi: LocalZapi) -> None:
     zapi = ZapiClient(INSTANCE, TOKEN, base_url=local_zapi.base_url)
-    assert zapi._session is None
+    assert zapi._transport._session is None
     await zapi.request("GET", "status")
-    session = zapi._session
+    session = zapi._transport._session
     assert session is not None
     assert not session.closed
     await zapi.close()

@@ -26,10 +26,10 @@ from zapi_async import (
     ZapiClient,
 )
 from zapi_async.config import PoolLimits, Timeouts
-from zapi_async.ratelimit import Unlimited
-from zapi_async.retry import RetryPolicy
+from zapi_async.http.retry import RetryPolicy
+from zapi_async.limits.rate import Unlimited
+from zapi_async.models.text import TextMessage
 from zapi_async.sandbox import FaultPlan, ZapiSandbox
-from zapi_async.text_messages import TextMessage
 
 from ..strategies import SEED_CALL_URL_BODY, SEED_REPLY_BODY, seed_message
 from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN, RecordingSleep

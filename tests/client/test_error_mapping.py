@@ -20,8 +20,8 @@ from zapi_async import (
     ZapiClient,
     ZapiHTTPError,
 )
-from zapi_async._http import parse_retry_after
-from zapi_async.retry import RetryPolicy
+from zapi_async.http.responses import parse_retry_after
+from zapi_async.http.retry import RetryPolicy
 
 from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN
 

@@ -22,11 +22,13 @@ from zapi_async import (
     ZapiConnectionError,
     ZapiHTTPError,
 )
-from zapi_async._http import Redactor, error_for_status, needs_trace, parse_retry_after
 from zapi_async.config import PoolLimits, Timeouts
-from zapi_async.ratelimit import Unlimited
-from zapi_async.retry import RetryPolicy
-from zapi_async.text_messages import TextMessage
+from zapi_async.http.redaction import Redactor
+from zapi_async.http.responses import error_for_status, parse_retry_after
+from zapi_async.http.retry import RetryPolicy
+from zapi_async.http.transport import needs_trace
+from zapi_async.limits.rate import Unlimited
+from zapi_async.models.text import TextMessage
 
 from .conftest import CLIENT_TOKEN, TOKEN, LocalZapi, RecordingSleep, make_client
 
@@ -83,7 +85,7 @@ async def one_busy_connection(
         timeouts=timeouts,
     )
     async with zapi:
-        session = zapi._open_session()
+        session = zapi._transport.open_session()
         holder = asyncio.ensure_future(
             session.get(f"{local_zapi.base_url}/hold", timeout=aiohttp.ClientTimeout(total=None))
         )
@@ -131,7 +133,7 @@ async def test_pool_wait_past_the_connect_timeout_is_not_sent_without_tracing(
 ) -> None:
     timeouts = Timeouts(connect=0.2, read=None, total=30)
     async with one_busy_connection(local_zapi, recording_sleep, timeouts) as zapi:
-        assert zapi._open_session().trace_configs == []
+        assert zapi._transport.open_session().trace_configs == []
         with pytest.raises(ZapiConnectionError, match="ConnectionTimeoutError"):
             await zapi.send(HELLO)
     assert [r["path"] for r in local_zapi.requests] == ["/hold"]

@@ -17,7 +17,7 @@ from zapi_async import (
     ZapiClient,
     ZapiError,
 )
-from zapi_async.retry import RetryPolicy
+from zapi_async.http.retry import RetryPolicy
 
 from .conftest import CLIENT_TOKEN, TOKEN, LocalZapi, RecordingSleep, make_client
 

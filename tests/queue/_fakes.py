@@ -21,9 +21,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from zapi_async import ZapiClient
-from zapi_async.ratelimit import Limiter, Unlimited
-from zapi_async.retry import RetryPolicy
-from zapi_async.text_messages import TextMessage
+from zapi_async.http.retry import RetryPolicy
+from zapi_async.limits.rate import Limiter, Unlimited
+from zapi_async.models.text import TextMessage
 
 #: Seconds a test waits for a condition before failing (only reached on a bug).
 PATIENCE = 5.0

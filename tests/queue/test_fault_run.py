@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 
 from zapi_async import ButtonActionsMessage, ReplyButton, ZapiClient
-from zapi_async.outcomes import Outcome
-from zapi_async.retry import RetryPolicy
+from zapi_async.http.retry import RetryPolicy
 from zapi_async.sandbox import FaultPlan, ZapiSandbox
+from zapi_async.sending.outcomes import Outcome
 
 MESSAGES = 10_000
 RECIPIENTS = 400

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from zapi_async import InstanceDisconnectedError, PacingProfile, TextMessage, ZapiClient
-from zapi_async.pacing import DailyCapReachedError
-from zapi_async.ratelimit import Unlimited
-from zapi_async.retry import RetryPolicy
+from zapi_async.errors import DailyCapReachedError
+from zapi_async.http.retry import RetryPolicy
+from zapi_async.limits.rate import Unlimited
 from zapi_async.sandbox import ZapiSandbox
 
 from ..client.conftest import RecordingSleep

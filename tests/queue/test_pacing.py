@@ -11,9 +11,10 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from zapi_async.pacing import DailyCapReachedError, PacedLimiter, PacingProfile
-from zapi_async.queue import SendQueue
-from zapi_async.ratelimit import RateLimiter
+from zapi_async.errors import DailyCapReachedError
+from zapi_async.limits.pacing import PacedLimiter, PacingProfile
+from zapi_async.limits.rate import RateLimiter
+from zapi_async.sending.queue import SendQueue
 
 from ._fakes import FakeZapi, VirtualClock, make_client, text, within
 

@@ -10,9 +10,9 @@ import re
 import pytest
 from aiohttp import web
 
-from zapi_async.queue import SendQueue
-from zapi_async.ratelimit import Limiter, RateLimiter, Unlimited
-from zapi_async.retry import RetryPolicy
+from zapi_async.http.retry import RetryPolicy
+from zapi_async.limits.rate import Limiter, RateLimiter, Unlimited
+from zapi_async.sending.queue import SendQueue
 
 from ._fakes import (
     Arrival,

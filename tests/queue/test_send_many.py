@@ -21,12 +21,12 @@ from zapi_async import (
     ZapiClient,
     ZapiHTTPError,
 )
-from zapi_async.bulk import send_many
-from zapi_async.messages import Message
-from zapi_async.outcomes import Outcome
-from zapi_async.ratelimit import RateLimiter
+from zapi_async.limits.rate import RateLimiter
+from zapi_async.models.messages import Message
+from zapi_async.models.text import TextMessage
 from zapi_async.sandbox import ZapiSandbox
-from zapi_async.text_messages import TextMessage
+from zapi_async.sending.bulk import send_many
+from zapi_async.sending.outcomes import Outcome
 
 from ._fakes import Arrival, FakeZapi, VirtualClock, error, text, within
 

@@ -11,7 +11,7 @@ import attrs
 import pytest
 from aiohttp import web
 
-import zapi_async.queue as queue_module
+import zapi_async.sending.queue as queue_module
 from zapi_async import (
     ButtonActionsMessage,
     CallButton,
@@ -26,12 +26,12 @@ from zapi_async import (
     ZapiClient,
     ZapiHTTPError,
 )
-from zapi_async.outcomes import QueueStats
-from zapi_async.queue import SendQueue
-from zapi_async.ratelimit import RateLimiter
-from zapi_async.retry import RetryPolicy
+from zapi_async.http.retry import RetryPolicy
+from zapi_async.limits.rate import RateLimiter
+from zapi_async.models.text import TextMessage
 from zapi_async.sandbox import ZapiSandbox
-from zapi_async.text_messages import TextMessage
+from zapi_async.sending.outcomes import QueueStats
+from zapi_async.sending.queue import SendQueue
 
 from ._fakes import DROP, Arrival, FakeZapi, VirtualClock, error, make_client, text, within
 
@@ -443,7 +443,7 @@ async def test_a_failing_progress_hook_does_not_stop_the_queue(
     def broken(stats: QueueStats) -> None:
         raise RuntimeError("hook bug")
 
-    with caplog.at_level(logging.ERROR, logger="zapi_async.queue"):
+    with caplog.at_level(logging.ERROR, logger="zapi_async.sending.queue"):
         async with SendQueue(zapi, workers=2, on_progress=broken) as queue:
             futures = [await queue.submit(text(phone(i), f"m{i}")) for i in range(6)]
         await within(asyncio.gather(*futures))

@@ -18,8 +18,8 @@ from typing import Any
 from redis.asyncio import Redis
 
 from zapi_async import ZapiClient
-from zapi_async.ratelimit import Limiter
-from zapi_async.redis_limiter import RedisRateLimiter
+from zapi_async.limits.rate import Limiter
+from zapi_async.limits.redis_limiter import RedisRateLimiter
 
 
 class CountingLimiter:

@@ -18,8 +18,8 @@ import pytest
 from redis.asyncio import Redis
 
 from zapi_async import ZapiClient
-from zapi_async.ratelimit import Limiter
-from zapi_async.redis_limiter import (
+from zapi_async.limits.rate import Limiter
+from zapi_async.limits.redis_limiter import (
     DEFAULT_RETRY_INTERVAL,
     DEFAULT_UNAVAILABLE_TIMEOUT,
     RedisRateLimiter,
@@ -278,7 +278,7 @@ def test_for_client_keys_by_the_clients_instance_and_never_its_token() -> None:
 def test_the_package_imports_without_redis_py() -> None:
     code = (
         "import sys; sys.modules['redis'] = None\n"
-        "import zapi_async, zapi_async.redis_limiter as m\n"
+        "import zapi_async, zapi_async.limits.redis_limiter as m\n"
         "class Host:\n"
         "    def register_script(self, s): return None\n"
         "print(m.RedisRateLimiter(Host(), 'X', rate=1).key)\n"

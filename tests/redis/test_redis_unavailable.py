@@ -12,10 +12,10 @@ import redis.exceptions
 from redis.asyncio import Redis
 
 from zapi_async import ZapiClient
-from zapi_async.errors import ZapiError
-from zapi_async.ratelimit import RateLimiter
-from zapi_async.redis_limiter import LimiterUnavailableError, RedisRateLimiter
-from zapi_async.retry import RetryPolicy
+from zapi_async.errors import LimiterUnavailableError, ZapiError
+from zapi_async.http.retry import RetryPolicy
+from zapi_async.limits.rate import RateLimiter
+from zapi_async.limits.redis_limiter import RedisRateLimiter
 from zapi_async.sandbox import ZapiSandbox
 
 from .conftest import RedisServer, no_retry, unreachable_redis
@@ -142,7 +142,7 @@ async def test_the_fallback_paces_while_redis_is_away_and_warns_once(
     time = FakeTime()
     local = RateLimiter(rate=10, clock=time.clock, sleep=time.sleep)
     limiter = shared(down, time, unavailable_timeout=0.5, fallback=local)
-    with caplog.at_level(logging.INFO, logger="zapi_async.ratelimit"):
+    with caplog.at_level(logging.INFO, logger="zapi_async.limits.rate"):
         for _ in range(6):
             await limiter.acquire()
     # Two retries (0.5 s), then the local limiter's 100 ms spacing.
@@ -183,7 +183,7 @@ async def test_the_shared_limit_returns_when_redis_does(
         local = RateLimiter(rate=10, clock=time.clock, sleep=time.sleep)
         limiter = shared(client, time, unavailable_timeout=0, fallback=local)
         own_redis_server.stop()
-        with caplog.at_level(logging.INFO, logger="zapi_async.ratelimit"):
+        with caplog.at_level(logging.INFO, logger="zapi_async.limits.rate"):
             await limiter.acquire()  # falls back
             assert await _absent(client)
             own_redis_server.start()

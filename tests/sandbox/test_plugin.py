@@ -15,8 +15,8 @@ from zapi_async import (
     UrlButton,
 )
 from zapi_async.client import ZapiClient
-from zapi_async.list_messages import ListButton, ListOption
-from zapi_async.retry import RetryPolicy
+from zapi_async.http.retry import RetryPolicy
+from zapi_async.models.lists import ListButton, ListOption
 from zapi_async.sandbox import MessageState, ZapiSandbox
 
 PHONE = "5511999999999"

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .aiohttp_app import make_aiohttp_app, make_aiohttp_handler
-from .dedup import DedupStore, InMemoryDedupStore, RedisDedupStore
-from .events import (
+from ..errors import RouterClosedError
+from ..models.events import (
     AnyEvent,
     ButtonReply,
     ConnectedCallback,
@@ -36,8 +35,10 @@ from .events import (
     UnknownEvent,
     WebhookEvent,
 )
+from .aiohttp_app import make_aiohttp_app, make_aiohttp_handler
+from .dedup import DedupStore, InMemoryDedupStore, RedisDedupStore
 from .parsing import parse_webhook
-from .router import RouterClosedError, WebhookRouter
+from .router import WebhookRouter
 from .security import WebhookSecurity
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from . import _http
+from . import handling
 from .router import DEFAULT_CLOSE_TIMEOUT, WebhookRouter
 from .security import WebhookSecurity
 
@@ -32,7 +32,7 @@ __all__ = ["make_aiohttp_app", "make_aiohttp_handler"]
 _CHUNK = 64 * 1024
 
 
-def _respond(reply: _http.Reply) -> web.Response:
+def _respond(reply: handling.Reply) -> web.Response:
     return web.json_response(reply.body, status=reply.status)
 
 
@@ -48,7 +48,7 @@ def make_aiohttp_handler(
     config = security if security is not None else WebhookSecurity()
 
     async def handle_zapi_webhook(request: web.Request) -> web.StreamResponse:
-        refusal = _http.check_request(
+        refusal = handling.check_request(
             config,
             header_secret=request.headers.get(config.secret_header),
             path_secret=request.match_info.get("secret"),
@@ -56,10 +56,12 @@ def make_aiohttp_handler(
         )
         if refusal is not None:
             return _respond(refusal)
-        body = await _http.read_limited(request.content.iter_chunked(_CHUNK), config.max_body_bytes)
+        body = await handling.read_limited(
+            request.content.iter_chunked(_CHUNK), config.max_body_bytes
+        )
         if body is None:
-            return _respond(_http.TOO_LARGE)
-        return _respond(_http.accept(router, config, body))
+            return _respond(handling.TOO_LARGE)
+        return _respond(handling.accept(router, config, body))
 
     return handle_zapi_webhook
 

@@ -28,14 +28,14 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _http
+from . import handling
 from .router import DEFAULT_CLOSE_TIMEOUT, WebhookRouter
 from .security import WebhookSecurity
 
 __all__ = ["make_fastapi_router"]
 
 
-def _respond(reply: _http.Reply) -> Response:
+def _respond(reply: handling.Reply) -> Response:
     return JSONResponse(reply.body, status_code=reply.status)
 
 
@@ -73,7 +73,7 @@ def make_fastapi_router(
     api = APIRouter(lifespan=lifespan)
 
     async def receive_zapi_webhook(request: Request) -> Response:
-        refusal = _http.check_request(
+        refusal = handling.check_request(
             config,
             header_secret=request.headers.get(config.secret_header),
             path_secret=request.path_params.get("secret"),
@@ -81,10 +81,10 @@ def make_fastapi_router(
         )
         if refusal is not None:
             return _respond(refusal)
-        body = await _http.read_limited(request.stream(), config.max_body_bytes)
+        body = await handling.read_limited(request.stream(), config.max_body_bytes)
         if body is None:
-            return _respond(_http.TOO_LARGE)
-        return _respond(_http.accept(router, config, body))
+            return _respond(handling.TOO_LARGE)
+        return _respond(handling.accept(router, config, body))
 
     # A plain Starlette route: the raw body is ours to read with a size limit.
     api.add_route(path, receive_zapi_webhook, methods=["POST"], include_in_schema=False)

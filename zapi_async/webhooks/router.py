@@ -27,14 +27,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import attrs
 
-from .dedup import DedupStore, InMemoryDedupStore
-from .events import (
+from ..errors import RouterClosedError
+from ..models.events import (
     AnyEvent,
     DeliveryCallback,
     MessageStatusCallback,
     ReceivedCallback,
     WebhookEvent,
 )
+from .dedup import DedupStore, InMemoryDedupStore
 
 if TYPE_CHECKING:
     from ..client import ZapiClient
@@ -48,10 +49,6 @@ DEFAULT_CLOSE_TIMEOUT = 10.0
 
 Handler = Callable[..., Awaitable[Any]]
 H = TypeVar("H", bound=Handler)
-
-
-class RouterClosedError(RuntimeError):
-    """:meth:`WebhookRouter.submit` after :meth:`WebhookRouter.aclose`."""
 
 
 def _wants_client(handler: Handler) -> bool:

@@ -1,4 +1,4 @@
-"""The one place that knows Z-API's JSON: a configured :class:`cattrs.Converter`.
+"""The project's configured :class:`cattrs.Converter` and its generic rules.
 
 * Python ``snake_case`` fields become ``camelCase`` keys (``delay_message`` ->
   ``delayMessage``), with a few explicit renames (``buttons`` -> ``buttonActions``).
@@ -10,7 +10,9 @@
 * Structure failures become one :class:`WireFormatError` listing every problem with
   its JSON path in wire names (``expected a string, got null @ $.zaapId``).
 
-Other modules register their classes' renames through :func:`register_renames`.
+The other modules of :mod:`zapi_async.wire` add the hooks of each model family
+(nested list shapes, the server queue, webhook events) through :func:`register_renames`
+and the converter's hook registration.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from .buttons import Button, CallButton, ReplyButton, UrlButton
-from .errors import ValidationError, ZapiError
-from .messages import ButtonActionsMessage, SendResult
+from ..errors import ValidationError, WireFormatError
+from ..models.buttons import Button, CallButton, ReplyButton, UrlButton
+from ..models.messages import ButtonActionsMessage, SendResult
 
-__all__ = ["WireFormatError", "converter", "from_wire", "register_renames", "to_wire"]
+__all__ = ["converter", "from_wire", "register_renames", "to_camel", "to_wire"]
 
 T = TypeVar("T")
 
@@ -48,18 +50,6 @@ _BUTTON_CLASSES: dict[str, type[Button]] = {
     cls.kind: cls for cls in (CallButton, UrlButton, ReplyButton)
 }
 _BUTTON_TAGS: dict[type, str] = {cls: tag for tag, cls in _BUTTON_CLASSES.items()}
-
-
-class WireFormatError(ZapiError, ValueError):
-    """A JSON document that does not fit the class it should become.
-
-    ``errors`` holds each problem as ``"<what is wrong> @ <JSON path>"``; the message
-    joins them with ``"; "``.
-    """
-
-    def __init__(self, *errors: str) -> None:
-        self.errors = errors
-        super().__init__("; ".join(errors))
 
 
 class _WireTypeError(TypeError):

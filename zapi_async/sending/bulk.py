@@ -18,17 +18,15 @@ import asyncio
 import contextlib
 import functools
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import Generic, TypeVar
 
-from .errors import InstanceDisconnectedError, QueueClosedError, ZapiError
-from .messages import Message, SendResult
+from ..errors import InstanceDisconnectedError, QueueClosedError, ZapiError
+from ..limits.pacing import PacingProfile
+from ..limits.rate import Limiter
+from ..models.messages import Message, SendResult
 from .outcomes import Outcome, classify
-from .pacing import PacingProfile
+from .protocol import Sender
 from .queue import SendQueue
-from .ratelimit import Limiter
-
-if TYPE_CHECKING:
-    from .client import ZapiClient
 
 __all__ = ["send_many"]
 
@@ -45,7 +43,7 @@ async def _aiter(items: Iterable[M] | AsyncIterable[M]) -> AsyncIterator[M]:
 
 
 async def send_many(
-    client: ZapiClient,
+    client: Sender,
     messages: Iterable[M] | AsyncIterable[M],
     *,
     rate: float | None = None,
@@ -119,7 +117,7 @@ class _BulkRun(Generic[M]):
     """State of one send_many call: input reading, outcome delivery, status checks."""
 
     def __init__(
-        self, client: ZapiClient, queue: SendQueue, window: int, status_every: int | None
+        self, client: Sender, queue: SendQueue, window: int, status_every: int | None
     ) -> None:
         self.client = client
         self.queue = queue

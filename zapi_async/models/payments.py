@@ -14,8 +14,8 @@ from typing import ClassVar, Literal, get_args
 
 import attrs
 
+from ..errors import ValidationError
 from ._checks import check_delay, check_image, check_optional_text, check_recipient, check_text
-from .errors import ValidationError
 
 __all__ = ["OtpButtonMessage", "PixButtonMessage", "PixKeyType"]
 

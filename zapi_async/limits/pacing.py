@@ -29,19 +29,10 @@ from typing import Any
 
 import attrs
 
-from .errors import NotSentError
-from .ratelimit import Clock, Limiter, Sleep, Unlimited, _loop_time
+from ..errors import DailyCapReachedError
+from .rate import Clock, Limiter, Sleep, Unlimited, _loop_time
 
-__all__ = ["DailyCapReachedError", "PacedLimiter", "PacingProfile"]
-
-
-class DailyCapReachedError(NotSentError):
-    """The instance reached its daily message cap; nothing was sent."""
-
-    def __init__(self, cap: int, day: date) -> None:
-        self.cap = cap
-        self.day = day
-        super().__init__(f"daily cap of {cap} messages reached for {day.isoformat()} (UTC)")
+__all__ = ["PacedLimiter", "PacingProfile"]
 
 
 def _at_least(
@@ -126,7 +117,7 @@ def _utc_today(now: float) -> date:
 
 
 class PacedLimiter(Unlimited):
-    """A :class:`~zapi_async.ratelimit.Limiter` applying a :class:`PacingProfile`
+    """A :class:`~zapi_async.limits.rate.Limiter` applying a :class:`PacingProfile`
     on top of another limiter (the rate limit)."""
 
     __slots__ = ("_count", "_day", "_inner", "_next_at", "_profile", "_random", "_wall")

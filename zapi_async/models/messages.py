@@ -12,9 +12,9 @@ from typing import ClassVar, Protocol
 
 import attrs
 
+from ..errors import ValidationError
 from ._checks import check_delay, check_image, check_optional_text, check_recipient, check_text
 from .buttons import Button, CallButton, ReplyButton, UrlButton
-from .errors import ValidationError
 
 __all__ = ["ButtonActionsMessage", "Message", "SendResult"]
 

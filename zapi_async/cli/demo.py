@@ -13,10 +13,10 @@ import json
 from collections import Counter
 from collections.abc import Callable
 
-from .buttons import CallButton, ReplyButton, UrlButton
-from .client import ZapiClient
-from .messages import ButtonActionsMessage
-from .sandbox import FaultPlan, ZapiSandbox
+from ..client import ZapiClient
+from ..models.buttons import CallButton, ReplyButton, UrlButton
+from ..models.messages import ButtonActionsMessage
+from ..sandbox import FaultPlan, ZapiSandbox
 
 __all__ = ["run_demo"]
 

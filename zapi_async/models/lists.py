@@ -18,26 +18,21 @@ a nested ``buttonList`` object, the list settings in ``optionList``::
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Union
 
 import attrs
-from cattrs.errors import AttributeValidationNote, ClassValidationError
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ..errors import ValidationError
 from ._checks import (
     check_delay,
-    check_http_url,
     check_image,
+    check_media,
     check_optional_id,
     check_optional_text,
     check_recipient,
     check_text,
-    not_a_string,
 )
-from .errors import ValidationError
-from .wire import converter, to_camel
 
 __all__ = [
     "AnyButtonList",
@@ -49,9 +44,6 @@ __all__ = [
     "OptionListMessage",
     "button_list",
 ]
-
-_BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
-_VIDEO_DATA_URI = re.compile(r"data:video/[A-Za-z0-9.+-]+;base64,")
 
 
 @attrs.frozen
@@ -129,28 +121,6 @@ def _check_button_list(owner: str, phone: object, message: object, buttons: Any)
     _check_items(f"{owner}.buttons", buttons, ListButton, "button")
 
 
-def _check_video(field: str, value: object) -> None:
-    """An http(s) video URL, a ``data:video/...;base64,`` URI or raw Base64."""
-    if not isinstance(value, str):
-        raise not_a_string(field, value)
-    if value.startswith(("http://", "https://")):
-        check_http_url(field, value)
-        return
-    payload = value
-    match = _VIDEO_DATA_URI.match(value)
-    if match:
-        payload = value[match.end() :]
-    elif value.startswith("data:"):
-        raise ValidationError(field, "a data URI should look like 'data:video/mp4;base64,<data>'")
-    if not payload or not _BASE64.fullmatch(payload):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        raise ValidationError(
-            field,
-            "should be an http(s) URL, Base64 data or a data:video/...;base64, URI, "
-            f"but was {shown!r}",
-        )
-
-
 @attrs.frozen
 class ButtonListMessage:
     """A text with quick-reply buttons (``POST /send-button-list``).
@@ -215,7 +185,7 @@ class ButtonListVideoMessage:
 
     def __attrs_post_init__(self) -> None:
         _check_button_list("ButtonListVideoMessage", self.phone, self.message, self.buttons)
-        _check_video("ButtonListVideoMessage.video", self.video)
+        check_media("ButtonListVideoMessage.video", self.video, "video")
         check_delay("ButtonListVideoMessage.delay_message", self.delay_message)
 
 
@@ -277,72 +247,3 @@ class OptionListMessage:
 
 
 # --- wire form: some fields travel inside a nested object ---------------------------
-
-#: class -> (wire key of the nested object, fields that go inside it)
-_NESTED: dict[type, tuple[str, tuple[str, ...]]] = {
-    ButtonListMessage: ("buttonList", ("buttons",)),
-    ButtonListImageMessage: ("buttonList", ("image", "buttons")),
-    ButtonListVideoMessage: ("buttonList", ("video", "buttons")),
-    OptionListMessage: ("optionList", ("title", "button_label", "options")),
-}
-
-
-def _renames(cls: type) -> dict[str, Any]:
-    return {f.name: override(rename=to_camel(f.name)) for f in attrs.fields(cls)}
-
-
-def _unstructure_nested(cls: type) -> Callable[[Any], dict[str, Any]]:
-    wire_key, inner = _NESTED[cls]
-    inner_keys = [to_camel(name) for name in inner]
-    flat_fn: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
-        cls, converter, _cattrs_omit_if_default=converter.omit_if_default, **_renames(cls)
-    )
-
-    def unstructure(obj: Any) -> dict[str, Any]:
-        data: dict[str, Any] = flat_fn(obj)
-        data[wire_key] = {key: data.pop(key) for key in inner_keys if key in data}
-        return data
-
-    return unstructure
-
-
-def _noted(exc: Exception, name: str) -> Exception:
-    """Tag ``exc`` with the wire key it happened under, the way cattrs does."""
-    note = AttributeValidationNote(f"Structuring @ attribute {name}", name, dict)
-    setattr(exc, "__notes__", [*getattr(exc, "__notes__", []), note])  # noqa: B010
-    return exc
-
-
-def _structure_nested(cls: type) -> Callable[[Any, type], Any]:
-    wire_key, inner = _NESTED[cls]
-    inner_keys = {to_camel(name) for name in inner}
-    flat_fn: Callable[[Any, type], Any] = make_dict_structure_fn(cls, converter, **_renames(cls))
-
-    def structure(data: Any, target: type) -> Any:
-        if not isinstance(data, Mapping):
-            raise TypeError(f"expected a JSON object, got {type(data).__name__}")
-        nested = data.get(wire_key)
-        if not isinstance(nested, Mapping):
-            problem = KeyError(wire_key) if nested is None else TypeError("expected an object")
-            raise ClassValidationError(
-                f"While structuring {cls.__name__}", [_noted(problem, wire_key)], cls
-            )
-        flat = {k: v for k, v in data.items() if k != wire_key and k not in inner_keys}
-        flat.update({k: v for k, v in nested.items() if k in inner_keys})
-        try:
-            return flat_fn(flat, target)
-        except ClassValidationError as exc:
-            # Report fields of the nested object under its key: $.buttonList.buttons[0].
-            named, unnamed = exc.group_exceptions()
-            inside = [sub for sub, note in named if note.name in inner]
-            outside: list[Exception] = [sub for sub, note in named if note.name not in inner]
-            if inside:
-                group = ClassValidationError(f"While structuring {wire_key}", inside, cls)
-                outside.append(_noted(group, wire_key))
-            raise ClassValidationError(exc.message, [*outside, *unnamed], cls) from None
-
-    return structure
-
-
-converter.register_unstructure_hook_factory(lambda t: t in _NESTED, _unstructure_nested)
-converter.register_structure_hook_factory(lambda t: t in _NESTED, _structure_nested)

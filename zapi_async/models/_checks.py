@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
-from .errors import ValidationError
+from ..errors import ValidationError
 
 __all__ = [
     "check_delay",
     "check_dial_number",
     "check_http_url",
     "check_image",
+    "check_media",
     "check_optional_id",
     "check_optional_text",
     "check_recipient",
@@ -41,7 +42,8 @@ _HTTP_URL = re.compile(
     r"https?://(?:[^\s/?#]*@)?(?:\[[0-9A-Fa-f:.]+\]|[^\s/?#:@\[\]]+)(?::[0-9]*)?(?:[/?#]\S*)?"
 )
 _BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
-_DATA_URI = re.compile(r"data:image/[A-Za-z0-9.+-]+;base64,")
+_DATA_URI = re.compile(r"data:([a-z]+)/[A-Za-z0-9.+-]+;base64,")
+_EXAMPLE_SUBTYPE = {"image": "png", "video": "mp4", "audio": "mpeg", "application": "pdf"}
 
 
 def not_a_string(field: str, value: object) -> ValidationError:
@@ -137,10 +139,12 @@ def check_http_url(field: str, value: object) -> None:
         raise ValidationError(field, f"should be a URL with a host name, but was {_preview(value)}")
 
 
-def check_image(field: str, value: object) -> None:
-    """``None``, an http(s) image URL, a ``data:image/...;base64,`` URI or raw Base64."""
-    if value is None:
-        return
+def check_media(field: str, value: object, media: str) -> None:
+    """An http(s) URL, raw Base64 or a ``data:<media>/...;base64,`` URI.
+
+    ``media`` is the MIME top-level type the data URI must name (``"image"``,
+    ``"video"``, ``"audio"``...). One rule for every kind of media Z-API takes.
+    """
     if not isinstance(value, str):
         raise not_a_string(field, value)
     if value.startswith(("http://", "https://")):
@@ -149,19 +153,25 @@ def check_image(field: str, value: object) -> None:
     payload = value
     if value.startswith("data:"):
         match = _DATA_URI.match(value)
-        if not match:
+        if not match or match.group(1) != media:
             raise ValidationError(
                 field,
-                "should be a data URI like 'data:image/png;base64,<data>', "
-                f"but was {_preview(value)}",
+                f"should be a data URI like 'data:{media}/{_EXAMPLE_SUBTYPE.get(media, '...')}"
+                f";base64,<data>', but was {_preview(value)}",
             )
         payload = value[match.end() :]
     if not _is_base64(payload):
         raise ValidationError(
             field,
-            "should be an http(s) URL, Base64 data or a data:image/...;base64, URI, "
+            f"should be an http(s) URL, Base64 data or a data:{media}/...;base64, URI, "
             f"but was {_preview(value)}",
         )
+
+
+def check_image(field: str, value: object) -> None:
+    """``None``, or an image as :func:`check_media` accepts it."""
+    if value is not None:
+        check_media(field, value, "image")
 
 
 def check_delay(field: str, value: object) -> None:

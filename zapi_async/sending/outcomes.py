@@ -6,8 +6,8 @@ from typing import Generic, Literal, TypeVar
 
 import attrs
 
-from .errors import DeliveryUnknownError, NotSentError, PartialSendError, ZapiError
-from .messages import SendResult
+from ..errors import DeliveryUnknownError, NotSentError, PartialSendError, ZapiError
+from ..models.messages import SendResult
 
 __all__ = ["Outcome", "OutcomeStatus", "QueueStats", "classify"]
 

@@ -25,21 +25,26 @@ and a duplicate message is worse for a recipient than a reported failure. Opt in
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import math
 import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import attrs
 
-from .errors import (
+from ..errors import (
     DeliveryUnknownError,
     RateLimitedError,
     ServerError,
     ZapiConnectionError,
     ZapiError,
 )
+from ..limits.rate import Limiter
+from .transport import Transport
 
-__all__ = ["RetryPolicy"]
+__all__ = ["RetryObserver", "RetryPolicy", "dumps", "request_with_retries"]
 
 
 def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[Any], Any], None]:
@@ -126,3 +131,69 @@ class RetryPolicy:
         if elapsed + delay > self.max_elapsed:
             return None
         return delay
+
+
+logger = logging.getLogger("zapi_async")
+
+#: Called before each retry with the error, the try number that failed and the delay.
+RetryObserver = Callable[[ZapiError, int, float], None]
+
+
+def dumps(payload: Any) -> bytes:
+    """Compact UTF-8 JSON, as Z-API's examples send it."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+async def request_with_retries(
+    transport: Transport,
+    method: str,
+    endpoint: str,
+    payload: Any,
+    *,
+    limiter: Limiter,
+    retry: RetryPolicy,
+    on_retry: RetryObserver | None = None,
+) -> Any:
+    """One logical request: ``limiter`` before each try, ``retry`` between tries.
+
+    A 429 pauses ``limiter`` (every sender of the instance), for ``Retry-After``
+    capped at ``retry.max_retry_after``, or the backoff. Time spent waiting for the
+    limiter does not count against ``retry.max_elapsed``.
+    """
+    body = None if payload is None else dumps(payload)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    queued = 0.0  # time spent waiting for the limiter: not retry time
+    attempt = 0
+    while True:
+        attempt += 1
+        before = loop.time()
+        await limiter.acquire()
+        queued += loop.time() - before
+        try:
+            return await transport.exchange(method, endpoint, body)
+        except ZapiError as exc:
+            delay = retry.next_delay(attempt, exc, loop.time() - started - queued)
+            if isinstance(exc, RateLimitedError):
+                await limiter.pause(_pause_after(retry, exc, delay))
+            if delay is None:
+                raise
+            logger.info(
+                "retrying %s %s in %.2fs after try %d: %s",
+                method,
+                transport.display(endpoint),
+                delay,
+                attempt,
+                exc,
+            )
+            if on_retry is not None:
+                on_retry(exc, attempt, delay)
+            await retry.sleep(delay)
+
+
+def _pause_after(retry: RetryPolicy, error: RateLimitedError, delay: float | None) -> float:
+    """How long a 429 holds every sender: ``Retry-After`` (capped like the retry
+    delay, so a huge or bogus header cannot stall the limiter), else the backoff."""
+    if error.retry_after is not None and math.isfinite(error.retry_after):
+        return min(error.retry_after, retry.max_retry_after)
+    return delay if delay is not None else retry.backoff(2)

@@ -17,8 +17,8 @@ from typing import Any
 
 import attrs
 
-from .config import DEFAULT_BASE_URL
-from .errors import AuthenticationError
+from ..config import DEFAULT_BASE_URL
+from ..errors import AuthenticationError
 
 __all__ = [
     "ENV_BASE_URL",

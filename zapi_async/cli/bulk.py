@@ -30,7 +30,20 @@ from typing import IO, Any, TextIO
 
 import attrs
 
-from ._cli_config import (
+from ..client import ZapiClient
+from ..errors import (
+    AuthenticationError,
+    DailyCapReachedError,
+    InstanceDisconnectedError,
+    PartialSendError,
+    QueueClosedError,
+    ZapiError,
+)
+from ..limits.pacing import PacingProfile
+from ..models.messages import SendResult
+from ..sending.outcomes import classify
+from ..sending.queue import SendQueue
+from .config import (
     EXIT_AUTH,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -40,20 +53,8 @@ from ._cli_config import (
     Credentials,
     auth_advice,
 )
-from ._cli_input import BadRow, InputRow, detect_format, read_rows
-from ._cli_progress import Progress, Tally, make_progress
-from .client import ZapiClient
-from .errors import (
-    AuthenticationError,
-    InstanceDisconnectedError,
-    PartialSendError,
-    QueueClosedError,
-    ZapiError,
-)
-from .messages import SendResult
-from .outcomes import classify
-from .pacing import DailyCapReachedError, PacingProfile
-from .queue import SendQueue
+from .input import BadRow, InputRow, detect_format, read_rows
+from .progress import Progress, Tally, make_progress
 
 __all__ = ["SKIP_ON_RESUME", "BulkOptions", "load_results", "run_bulk"]
 

@@ -1,19 +1,16 @@
-"""HTTP plumbing shared by the client: secret redaction, body decoding, and the one
-function that maps a Z-API response status to an exception."""
+"""Reading Z-API's answers: body decoding, ``Retry-After``, and the one function
+that maps a response status to an exception of the :mod:`zapi_async.errors` tree."""
 
 from __future__ import annotations
 
 import json
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import aiohttp
-
-from .config import Timeouts
-from .errors import (
+from ..errors import (
     AuthenticationError,
     MethodNotAllowedError,
     RateLimitedError,
@@ -22,43 +19,10 @@ from .errors import (
     ZapiHTTPError,
     error_text,
 )
+from .redaction import Redactor
 
+__all__ = ["MAX_JSON_DEPTH", "decode_body", "error_for_status", "parse_retry_after"]
 
-class Progress:
-    """Per-attempt marker: set once aiohttp hands the request a connection."""
-
-    __slots__ = ("connected",)
-
-    def __init__(self) -> None:
-        self.connected = False
-
-
-async def _on_connection(session: aiohttp.ClientSession, context: Any, params: Any) -> None:
-    marker = context.trace_request_ctx
-    if isinstance(marker, Progress):
-        marker.connected = True
-
-
-def connection_trace() -> aiohttp.TraceConfig:
-    """Notes when a request gets a connection (new or pooled): before that, nothing
-    can have been sent, even if the *total* timeout expires while waiting for one."""
-    trace = aiohttp.TraceConfig()
-    trace.on_connection_create_end.append(_on_connection)
-    trace.on_connection_reuseconn.append(_on_connection)
-    return trace
-
-
-def needs_trace(timeouts: Timeouts) -> bool:
-    """Whether the *total* timeout could expire while a request waits for a pooled
-    connection. aiohttp's ``connect`` timeout covers that wait and raises its own
-    error (nothing sent); only when it is missing or not shorter than ``total`` can
-    a plain timeout leave us unsure whether anything was sent."""
-    if timeouts.total is None:
-        return False
-    return timeouts.connect is None or timeouts.connect >= timeouts.total
-
-
-REDACTED = "***"
 
 # Error texts Z-API uses for a missing or wrong Client-Token (the status is 400 there).
 _CLIENT_TOKEN_ERRORS = ("null not allowed", "client-token", "client token")
@@ -66,32 +30,6 @@ _CLIENT_TOKEN_ERRORS = ("null not allowed", "client-token", "client token")
 # Deeper JSON is kept as text: redaction and structuring recurse once per level, and
 # Z-API's bodies are a few levels deep.
 MAX_JSON_DEPTH = 100
-
-
-class Redactor:
-    """Replaces every secret it was given with ``***`` in any text."""
-
-    __slots__ = ("_secrets",)
-
-    def __init__(self, secrets: Iterable[str | None]) -> None:
-        # Longest first, so a secret containing another is fully hidden.
-        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            if secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
-
-    def deep(self, value: Any) -> Any:
-        """Redact every string inside decoded JSON (dicts and lists included)."""
-        if isinstance(value, str):
-            return self(value)
-        if isinstance(value, dict):
-            return {self(str(k)): self.deep(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.deep(v) for v in value]
-        return value
 
 
 def _nesting_within(value: Any, limit: int) -> bool:

@@ -25,11 +25,11 @@ from typing import Any, cast
 
 import attrs
 
-from .buttons import Button, CallButton, ReplyButton, UrlButton
-from .errors import ValidationError
-from .messages import ButtonActionsMessage, Message
-from .text_messages import TextMessage
-from .wire import to_wire
+from ..errors import ValidationError
+from ..models.buttons import Button, CallButton, ReplyButton, UrlButton
+from ..models.messages import ButtonActionsMessage, Message
+from ..models.text import TextMessage
+from ..wire import to_wire
 
 __all__ = [
     "COLUMNS",

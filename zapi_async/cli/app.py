@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._cli_config import EXIT_INTERRUPTED, EXIT_OK, CliError, Credentials, load_credentials
+from .config import EXIT_INTERRUPTED, EXIT_OK, CliError, Credentials, load_credentials
 
 __all__ = ["build_parser", "main"]
 
@@ -275,8 +275,8 @@ def _credentials(args: argparse.Namespace, err: TextIO) -> Credentials:
 
 
 def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ._cli_bulk import BulkOptions, run_bulk  # noqa: PLC0415 (keeps --help fast)
-    from .pacing import PacingProfile  # noqa: PLC0415
+    from ..limits.pacing import PacingProfile  # noqa: PLC0415
+    from .bulk import BulkOptions, run_bulk  # noqa: PLC0415 (keeps --help fast)
 
     options = BulkOptions(
         input=args.file,
@@ -298,7 +298,7 @@ def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _run_send_actions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ._cli_send import dry_run, send_actions  # noqa: PLC0415
+    from .send import dry_run, send_actions  # noqa: PLC0415
 
     if args.dry_run:
         return dry_run(args, out)
@@ -311,7 +311,7 @@ def _env(name: str) -> str | None:
 
 
 def _run_sandbox(args: argparse.Namespace) -> None:
-    from .sandbox import run_sandbox  # noqa: PLC0415
+    from ..sandbox import run_sandbox  # noqa: PLC0415
 
     run_sandbox(
         host=args.host,

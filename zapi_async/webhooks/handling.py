@@ -11,9 +11,9 @@ from collections.abc import AsyncIterable
 
 import attrs
 
-from ..errors import WebhookError
+from ..errors import RouterClosedError, WebhookError
 from .parsing import parse_webhook
-from .router import RouterClosedError, WebhookRouter
+from .router import WebhookRouter
 from .security import WebhookSecurity
 
 logger = logging.getLogger("zapi_async.webhooks")

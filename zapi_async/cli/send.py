@@ -14,7 +14,20 @@ from typing import TextIO
 
 import attrs
 
-from ._cli_config import (
+from ..client import ZapiClient
+from ..errors import (
+    AuthenticationError,
+    DeliveryUnknownError,
+    PartialSendError,
+    ValidationError,
+    ZapiConnectionError,
+    ZapiError,
+)
+from ..models.buttons import Button
+from ..models.messages import ButtonActionsMessage, Message, SendResult
+from ..splitter import ButtonPolicy
+from ..wire import to_wire
+from .config import (
     EXIT_AUTH,
     EXIT_FAILED,
     EXIT_OK,
@@ -23,20 +36,7 @@ from ._cli_config import (
     Credentials,
     auth_advice,
 )
-from ._cli_input import InputProblem, make_button
-from .buttons import Button
-from .client import ZapiClient
-from .errors import (
-    AuthenticationError,
-    DeliveryUnknownError,
-    PartialSendError,
-    ValidationError,
-    ZapiConnectionError,
-    ZapiError,
-)
-from .messages import ButtonActionsMessage, Message, SendResult
-from .splitter import ButtonPolicy
-from .wire import to_wire
+from .input import InputProblem, make_button
 
 __all__ = ["build_message", "dry_run", "send_actions"]
 

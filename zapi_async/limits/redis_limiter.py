@@ -11,8 +11,8 @@ at ``rate``, not N times ``rate``::
     async with ZapiClient("3C01A7...", token, limiter=limiter) as zapi:
         ...   # every process using the same Redis and instance id shares 50 msg/s
 
-It implements the :class:`~zapi_async.ratelimit.Limiter` protocol with the same
-GCRA ("virtual scheduling") as :class:`~zapi_async.ratelimit.RateLimiter`, run as a
+It implements the :class:`~zapi_async.limits.rate.Limiter` protocol with the same
+GCRA ("virtual scheduling") as :class:`~zapi_async.limits.rate.RateLimiter`, run as a
 Lua script so each reservation is atomic: a caller books the next slot in Redis and
 sleeps until it opens. Times come from the Redis server's ``TIME`` inside the
 script, so clock skew between hosts does not matter. ``pause(seconds)`` (called by
@@ -33,23 +33,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
-from .errors import NotSentError
-from .ratelimit import Clock, Limiter, Sleep, _loop_time
-
-if TYPE_CHECKING:
-    from .client import ZapiClient
+from ..errors import LimiterUnavailableError
+from .rate import Clock, Limiter, Sleep, _loop_time
 
 __all__ = [
     "DEFAULT_RETRY_INTERVAL",
     "DEFAULT_UNAVAILABLE_TIMEOUT",
-    "LimiterUnavailableError",
     "RedisRateLimiter",
     "limit_key",
 ]
 
-logger = logging.getLogger("zapi_async.ratelimit")
+logger = logging.getLogger("zapi_async.limits.rate")
 
 #: Seconds ``acquire()``/``pause()`` keep retrying an unreachable Redis before raising.
 DEFAULT_UNAVAILABLE_TIMEOUT = 10.0
@@ -107,21 +103,11 @@ return paused - now
 _PAUSE_LEFT = _NOW + "return paused - now\n"
 
 
-class LimiterUnavailableError(NotSentError, ConnectionError):
-    """The shared limiter's store (Redis) stayed unreachable; nothing was sent.
+class HasInstanceId(Protocol):
+    """Anything naming a Z-API instance (a :class:`~zapi_async.ZapiClient`)."""
 
-    ``key`` is the limiter's Redis key, ``waited`` the seconds spent retrying and
-    ``reason`` the last error seen (type and message).
-    """
-
-    def __init__(self, key: str, waited: float, reason: str) -> None:
-        self.key = key
-        self.waited = waited
-        self.reason = reason
-        super().__init__(
-            f"shared rate limit store unreachable for {waited:.2f}s (key {key!r}); "
-            f"refusing to send without it: {reason}"
-        )
+    @property
+    def instance_id(self) -> str: ...
 
 
 class _ScriptHost(Protocol):
@@ -175,7 +161,7 @@ class RedisRateLimiter:
       Redis before giving up (default 10; 0 = give up after one try): then
       :class:`LimiterUnavailableError` is raised, or the fallback takes over.
     * ``retry_interval``: seconds between those retries (default 0.25).
-    * ``fallback``: a local :class:`~zapi_async.ratelimit.Limiter` used instead
+    * ``fallback``: a local :class:`~zapi_async.limits.rate.Limiter` used instead
       once Redis is given up on (default ``None``: fail closed). While it is in use,
       Redis gets one short try every ``retry_interval``; when it answers, the
       budget is shared again. Give it this process's share of the budget, e.g.
@@ -265,7 +251,7 @@ class RedisRateLimiter:
 
     @classmethod
     def for_client(
-        cls, redis: _ScriptHost, client: ZapiClient, *, rate: float, **options: Any
+        cls, redis: _ScriptHost, client: HasInstanceId, *, rate: float, **options: Any
     ) -> RedisRateLimiter:
         """A limiter for ``client``'s instance (same keyword options as the constructor)."""
         return cls(redis, client.instance_id, rate=rate, **options)

@@ -29,22 +29,20 @@ import time
 from collections import deque
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from .errors import DeliveryUnknownError, QueueClosedError, ValidationError, ZapiError
-from .messages import Message, SendResult
+from ..errors import DeliveryUnknownError, QueueClosedError, ValidationError, ZapiError
+from ..limits.pacing import PacingProfile
+from ..limits.rate import ChainedLimiter, Limiter, RateLimiter
+from ..models.messages import Message, SendResult
 from .outcomes import OutcomeStatus, QueueStats, classify
-from .pacing import PacingProfile
-from .ratelimit import ChainedLimiter, Limiter, RateLimiter
-
-if TYPE_CHECKING:
-    from .client import ZapiClient
+from .protocol import Sender
 
 __all__ = ["SendQueue"]
 
-logger = logging.getLogger("zapi_async.queue")
+logger = logging.getLogger("zapi_async.sending.queue")
 
 #: Seconds of history behind :attr:`QueueStats.rate`.
 RATE_WINDOW = 5.0
@@ -96,7 +94,7 @@ class SendQueue:
     * ``rate`` / ``burst``: requests per second and burst for this queue, on top of
       the client's own limiter (which always applies: a 429 seen by any sender
       pauses them all). ``limiter`` replaces ``rate``/``burst`` with any
-      :class:`~zapi_async.ratelimit.Limiter` (e.g. a shared Redis one).
+      :class:`~zapi_async.limits.rate.Limiter` (e.g. a shared Redis one).
     * ``pacing``: a :class:`~zapi_async.PacingProfile` against number bans (off). Its
       state (daily count, warm-up) is kept per client, so it spans every queue and
       ``send_many`` run of the client (see :meth:`ZapiClient.pacer`).
@@ -107,7 +105,7 @@ class SendQueue:
 
     def __init__(
         self,
-        client: ZapiClient,
+        client: Sender,
         *,
         rate: float | None = None,
         burst: int = 1,

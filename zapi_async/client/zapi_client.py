@@ -1,0 +1,256 @@
+"""``ZapiClient``: one pooled aiohttp session per Z-API instance.
+
+::
+
+    async with ZapiClient(instance_id, token, client_token=ct) as zapi:
+        results = await zapi.send_button_actions(message)
+
+The client owns (or borrows) one :class:`aiohttp.ClientSession`, turns models into
+Z-API's JSON, applies the limiter and the :class:`~zapi_async.RetryPolicy`, and maps
+every failure to the :mod:`zapi_async.errors` tree. The instance token and the
+Client-Token never appear in its repr, logs or exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterable, Iterable, Sequence
+from types import TracebackType
+from typing import Any, TypeVar
+
+import aiohttp
+
+from .. import splitter
+from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
+from ..errors import PartialSendError, ZapiError
+from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
+from ..http.transport import Transport
+from ..limits.pacing import PacedLimiter, PacingProfile
+from ..limits.rate import ChainedLimiter, Limiter, Unlimited
+from ..models._checks import check_text
+from ..models.messages import ButtonActionsMessage, Message, SendResult
+from ..sending.bulk import send_many
+from ..sending.outcomes import Outcome
+from ..splitter import ButtonPolicy, check_compliant
+from ..wire import to_wire
+from .instance_calls import InstanceCalls
+from .named_sends import NamedSends
+
+__all__ = ["RetryObserver", "ZapiClient"]
+
+M = TypeVar("M", bound=Message)
+
+
+class ZapiClient(NamedSends, InstanceCalls):
+    """Async client for one Z-API instance.
+
+    ``instance_id`` and ``token`` identify the instance; ``client_token`` is the
+    account's security token, sent as the ``Client-Token`` header when given.
+    ``base_url`` points elsewhere (a proxy, or :class:`~zapi_async.ZapiSandbox`).
+
+    Pass ``session=`` to borrow an existing :class:`aiohttp.ClientSession` (it is
+    never closed by the client); otherwise one is created on first use, inside the
+    running loop, with a connector tuned by ``pool`` and closed by :meth:`close` or
+    ``async with``. ``limiter`` paces every HTTP request (default: unlimited, but
+    a 429 still pauses all concurrent requests of this client); ``policy`` decides
+    how button messages are split.
+    """
+
+    def __init__(
+        self,
+        instance_id: str,
+        token: str,
+        *,
+        client_token: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        session: aiohttp.ClientSession | None = None,
+        pool: PoolLimits = PoolLimits(),
+        timeouts: Timeouts = Timeouts(),
+        retry: RetryPolicy = RetryPolicy(),
+        policy: ButtonPolicy = ButtonPolicy(),
+        limiter: Limiter | None = None,
+    ) -> None:
+        check_text("ZapiClient.instance_id", instance_id)
+        check_text("ZapiClient.token", token)
+        if client_token is not None:
+            check_text("ZapiClient.client_token", client_token)
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"ZapiClient.base_url should start with http(s)://, but was {base_url!r}"
+            )
+        self.instance_id = instance_id
+        self.base_url = base_url.rstrip("/")
+        self.pool = pool
+        self.timeouts = timeouts
+        self.retry = retry
+        self.policy = policy
+        self.limiter: Limiter = limiter if limiter is not None else Unlimited()
+        self._transport = Transport(
+            base_url=self.base_url,
+            instance_id=instance_id,
+            token=token,
+            client_token=client_token,
+            session=session,
+            pool=pool,
+            timeouts=timeouts,
+        )
+        self._pacers: dict[PacingProfile, PacedLimiter] = {}
+
+    def __repr__(self) -> str:
+        return (
+            f"ZapiClient(instance_id={self.instance_id!r}, base_url={self.base_url!r}, "
+            f"state={self._transport.state!r})"
+        )
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def __aenter__(self) -> ZapiClient:
+        self._transport.open_session()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._transport.closed
+
+    async def close(self) -> None:
+        """Close the session if the client created it. Idempotent."""
+        await self._transport.close()
+
+    # -- sending -------------------------------------------------------------------------
+
+    def plan(self, message: Message, *, split: bool = True) -> list[Message]:
+        """The requests :meth:`send` would make for ``message``, without sending.
+
+        Button messages are split per the client's ``policy`` (or, with
+        ``split=False``, checked and refused with :class:`~zapi_async.ValidationError`
+        when they do not comply).
+        """
+        if isinstance(message, ButtonActionsMessage):
+            if split:
+                return list(splitter.split(message, self.policy))
+            check_compliant(message, self.policy)
+        return [message]
+
+    async def send(self, message: Message, *, split: bool = True) -> list[SendResult]:
+        """Send any message model; returns one :class:`SendResult` per request made.
+
+        Parts of a split message go out in order, each only after the previous one
+        succeeded. If a later part fails, :class:`~zapi_async.PartialSendError` holds
+        the results of the parts already sent; if the first fails, its own error is
+        raised (nothing was sent).
+        """
+        return await self.send_parts(self.plan(message, split=split))
+
+    async def send_button_actions(
+        self, message: ButtonActionsMessage, *, split: bool = True
+    ) -> list[SendResult]:
+        """Send a message with action buttons, split into compliant parts by default.
+
+        With ``split=False`` a non-compliant message raises
+        :class:`~zapi_async.ValidationError` before any network I/O.
+        """
+        return await self.send(message, split=split)
+
+    async def send_parts(
+        self,
+        parts: Sequence[Message],
+        *,
+        limiter: Limiter | None = None,
+        on_retry: RetryObserver | None = None,
+    ) -> list[SendResult]:
+        """Send already planned parts in order (see :meth:`plan`).
+
+        ``limiter`` overrides the client's for these requests; ``on_retry`` observes
+        each retry (used by :class:`~zapi_async.SendQueue` for its statistics).
+        """
+        results: list[SendResult] = []
+        for index, part in enumerate(parts):
+            try:
+                body = await self._call(
+                    "POST", part.endpoint, to_wire(part), limiter=limiter, on_retry=on_retry
+                )
+                results.append(self._structure(body, SendResult, part.endpoint))
+            except ZapiError as exc:
+                if not results:
+                    raise
+                raise PartialSendError(results, index, len(parts), exc) from exc
+        return results
+
+    def pacer(self, profile: PacingProfile) -> PacedLimiter:
+        """The :class:`~zapi_async.PacedLimiter` applying ``profile`` to this instance.
+
+        One per profile and client, so the daily cap and the warm-up count every
+        queue and ``send_many`` run of this client, not each run afresh.
+        """
+        pacer = self._pacers.get(profile)
+        if pacer is None:
+            pacer = self._pacers[profile] = PacedLimiter(profile)
+        return pacer
+
+    def send_many(
+        self,
+        messages: Iterable[M] | AsyncIterable[M],
+        *,
+        rate: float | None = None,
+        burst: int = 1,
+        concurrency: int = 8,
+        ordered: bool = False,
+        limiter: Limiter | None = None,
+        pacing: PacingProfile | None = None,
+        check_status: bool = False,
+        status_every: int = 200,
+    ) -> AsyncGenerator[Outcome[M], None]:
+        """Send any number of messages concurrently; yield one outcome per input.
+
+        See :func:`zapi_async.sending.bulk.send_many` for the details.
+        """
+        return send_many(
+            self,
+            messages,
+            rate=rate,
+            burst=burst,
+            concurrency=concurrency,
+            ordered=ordered,
+            limiter=limiter,
+            pacing=pacing,
+            check_status=check_status,
+            status_every=status_every,
+        )
+
+    async def request(self, method: str, endpoint: str, json: Any = None) -> Any:
+        """Call any Z-API endpoint; returns the decoded JSON body.
+
+        ``endpoint`` is the path after the token (``"status"``, ``"queue/count"``).
+        Errors, retries, pacing and redaction are the same as for :meth:`send`.
+        """
+        return await self._call(method.upper(), endpoint.lstrip("/"), json)
+
+    async def _call(
+        self,
+        method: str,
+        endpoint: str,
+        payload: Any,
+        *,
+        limiter: Limiter | None = None,
+        on_retry: RetryObserver | None = None,
+    ) -> Any:
+        # The client's own limiter always applies (its pauses hold every sender of
+        # the instance); a per-call limiter comes on top of it.
+        chained = self.limiter if limiter is None else ChainedLimiter(self.limiter, limiter)
+        return await request_with_retries(
+            self._transport,
+            method,
+            endpoint,
+            payload,
+            limiter=chained,
+            retry=self.retry,
+            on_retry=on_retry,
+        )

@@ -1,0 +1,219 @@
+"""One HTTP exchange with one Z-API instance: the pooled session, the instance's
+URLs and headers, secret redaction, and the one place that touches aiohttp errors.
+
+:class:`Transport` knows nothing of messages, limiters or retries: it sends bytes
+to ``/instances/{id}/token/{token}/{endpoint}`` and returns the decoded answer, or
+raises an error of the :mod:`zapi_async.errors` tree (with the token redacted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from typing import Any
+
+import aiohttp
+
+from ..config import PoolLimits, Timeouts
+from ..errors import (
+    ClientClosedError,
+    DeliveryUnknownError,
+    ResponseFormatError,
+    ZapiConnectionError,
+    ZapiError,
+)
+from .redaction import REDACTED, Redactor
+from .responses import decode_body, error_for_status
+
+__all__ = ["ConnectionProgress", "Transport", "connection_trace", "needs_trace"]
+
+logger = logging.getLogger("zapi_async")
+
+# Failures that happen before a single byte of the request is written.
+_NOT_SENT_ERRORS = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+
+
+class ConnectionProgress:
+    """Per-attempt marker: set once aiohttp hands the request a connection."""
+
+    __slots__ = ("connected",)
+
+    def __init__(self) -> None:
+        self.connected = False
+
+
+async def _on_connection(session: aiohttp.ClientSession, context: Any, params: Any) -> None:
+    marker = context.trace_request_ctx
+    if isinstance(marker, ConnectionProgress):
+        marker.connected = True
+
+
+def connection_trace() -> aiohttp.TraceConfig:
+    """Notes when a request gets a connection (new or pooled): before that, nothing
+    can have been sent, even if the *total* timeout expires while waiting for one."""
+    trace = aiohttp.TraceConfig()
+    trace.on_connection_create_end.append(_on_connection)
+    trace.on_connection_reuseconn.append(_on_connection)
+    return trace
+
+
+def needs_trace(timeouts: Timeouts) -> bool:
+    """Whether the *total* timeout could expire while a request waits for a pooled
+    connection. aiohttp's ``connect`` timeout covers that wait and raises its own
+    error (nothing sent); only when it is missing or not shorter than ``total`` can
+    a plain timeout leave us unsure whether anything was sent."""
+    if timeouts.total is None:
+        return False
+    return timeouts.connect is None or timeouts.connect >= timeouts.total
+
+
+class _State(enum.Enum):
+    UNOPENED = "unopened"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Transport:
+    """The session and URLs of one Z-API instance (see the module docstring).
+
+    ``session`` is borrowed (never closed here) when given; otherwise one is created
+    on first use, inside the running loop, and closed by :meth:`close`.
+    """
+
+    __slots__ = (
+        "_display_prefix",
+        "_headers",
+        "_owns_session",
+        "_session",
+        "_state",
+        "_traced",
+        "_url_prefix",
+        "pool",
+        "redact",
+        "timeouts",
+    )
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        instance_id: str,
+        token: str,
+        client_token: str | None,
+        session: aiohttp.ClientSession | None,
+        pool: PoolLimits,
+        timeouts: Timeouts,
+    ) -> None:
+        self.pool = pool
+        self.timeouts = timeouts
+        self.redact = Redactor([token, client_token])
+        self._url_prefix = f"{base_url}/instances/{instance_id}/token/{token}/"
+        self._display_prefix = f"/instances/{instance_id}/token/{REDACTED}/"
+        self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if client_token is not None:
+            self._headers["Client-Token"] = client_token
+        self._session = session
+        self._owns_session = session is None
+        self._traced = False
+        self._state = _State.UNOPENED
+
+    @property
+    def state(self) -> str:
+        """``"unopened"``, ``"open"`` or ``"closed"``."""
+        return self._state.value
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._state is _State.CLOSED
+
+    async def close(self) -> None:
+        """Close the session if this transport created it. Idempotent."""
+        session, self._state = self._session, _State.CLOSED
+        if self._owns_session and session is not None and not session.closed:
+            await session.close()
+
+    def open_session(self) -> aiohttp.ClientSession:
+        """The session, created on first use; :class:`ClientClosedError` after close."""
+        if self._state is _State.CLOSED:
+            raise ClientClosedError("this ZapiClient is closed; create a new one")
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=self.pool.max_connections,
+                limit_per_host=self.pool.max_connections_per_host,
+                keepalive_timeout=self.pool.keepalive_timeout,
+                ttl_dns_cache=self.pool.dns_cache_ttl,
+            )
+            timeout = aiohttp.ClientTimeout(
+                total=self.timeouts.total,
+                connect=self.timeouts.connect,
+                sock_read=self.timeouts.read,
+            )
+            # Tracing costs ~10% CPU per request: only when a total timeout could
+            # expire while waiting for a pooled connection (see needs_trace).
+            self._traced = needs_trace(self.timeouts)
+            traces = [connection_trace()] if self._traced else None
+            self._session = aiohttp.ClientSession(
+                connector=connector, timeout=timeout, trace_configs=traces
+            )
+        self._state = _State.OPEN
+        return self._session
+
+    def display(self, endpoint: str) -> str:
+        """The endpoint's path with the token hidden, for messages and logs."""
+        return self.redact(self._display_prefix + endpoint)
+
+    def format_error(self, endpoint: str, problem: str, body: Any) -> ResponseFormatError:
+        """The error for a 2xx answer that is not the documented shape (redacted)."""
+        return ResponseFormatError(
+            self.display(endpoint), self.redact(problem), self.redact.deep(body)
+        )
+
+    async def exchange(self, method: str, endpoint: str, body: bytes | None) -> Any:
+        """One request; the decoded answer of a 2xx, else the mapped error."""
+        session = self.open_session()
+        display = self.display(endpoint)
+        failure: ZapiError | None = None
+        # Only a traced session (ours) reports getting a connection.
+        progress = ConnectionProgress() if self._traced else None
+        try:
+            # Redirects are not followed: aiohttp would turn a POST into a GET on
+            # 301/302 (reporting a send that never happened) and forward Client-Token
+            # to whatever host the Location names.
+            async with session.request(
+                method,
+                self._url_prefix + endpoint,
+                data=body,
+                headers=self._headers,
+                allow_redirects=False,
+                trace_request_ctx=progress,
+            ) as response:
+                raw = await response.read()
+                status, headers = response.status, response.headers
+                content_type = response.content_type
+        except _NOT_SENT_ERRORS as exc:
+            failure = ZapiConnectionError(display, self._describe(exc))
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            if progress is not None and not progress.connected:
+                # E.g. the total timeout expired while waiting for a pooled connection.
+                failure = ZapiConnectionError(display, self._describe(exc, "before connecting"))
+            else:
+                failure = DeliveryUnknownError(display, self._describe(exc))
+        if failure is not None:
+            # Raised outside the except block: aiohttp's exception (which may carry
+            # the tokenised URL) is not chained as __context__.
+            logger.warning("%s", failure)
+            raise failure
+        decoded = decode_body(raw, content_type)
+        error = error_for_status(
+            status, decoded, endpoint=display, method=method, headers=headers, redact=self.redact
+        )
+        logger.debug("%s %s -> HTTP %d", method, display, status)
+        if error is not None:
+            raise error
+        return decoded
+
+    def _describe(self, exc: BaseException, default: str = "no detail") -> str:
+        detail = str(exc) or default
+        return self.redact(f"{type(exc).__name__}: {detail}")

@@ -1,0 +1,35 @@
+"""The only place that knows Z-API's JSON.
+
+One configured :class:`cattrs.Converter` (:data:`converter`) and the hooks of every
+model family, installed here in one fixed order (so no import order elsewhere can
+change a shape):
+
+* :mod:`~zapi_async.wire.converter`: snake_case -> camelCase keys with explicit
+  renames (``buttons`` -> ``buttonActions``), ``None`` omitted, button ``type`` tags,
+  tuples as arrays, strict scalars when structuring, :class:`WireFormatError` with
+  JSON paths in wire names.
+* :mod:`~zapi_async.wire.lists`: the nested ``buttonList`` / ``optionList`` objects.
+* :mod:`~zapi_async.wire.instance`: the server queue's PascalCase keys.
+* :mod:`~zapi_async.wire.events`: webhook events dispatched on ``type``.
+
+Models (:mod:`zapi_async.models`) import nothing of cattrs.
+"""
+
+from ..errors import WireFormatError
+from . import events as _events
+from . import instance as _instance
+from . import lists as _lists
+from .converter import converter, from_wire, register_renames, to_camel, to_wire
+from .events import structure_event
+
+__all__ = [
+    "WireFormatError",
+    "converter",
+    "from_wire",
+    "register_renames",
+    "structure_event",
+    "to_camel",
+    "to_wire",
+]
+
+del _events, _instance, _lists
