@@ -9,9 +9,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.sandbox import ZapiSandbox
 
-from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, actions, call
+from .conftest import actions, call
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n-not-really-an-image").decode()
 

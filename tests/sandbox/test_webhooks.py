@@ -11,6 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.sandbox import (
     SandboxError,
     UnknownButtonError,
@@ -19,7 +20,7 @@ from zapi_async.sandbox import (
 )
 from zapi_async.sandbox.webhook_sender import redact_url
 
-from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, actions, call
+from .conftest import actions, call
 
 NOW = 1_700_000_000.123
 MOMMENT = 1_700_000_000_123

@@ -11,12 +11,12 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from tests.support.clock import VirtualClock, within
+from tests.support.fake_zapi import FakeZapi, make_client, text
 from zapi_async.errors import DailyCapReachedError
 from zapi_async.limits.pacing import PacedLimiter, PacingProfile
 from zapi_async.limits.rate import RateLimiter
 from zapi_async.sending.queue import SendQueue
-
-from ._fakes import FakeZapi, VirtualClock, make_client, text, within
 
 MAY_1_LATE = datetime(2024, 5, 1, 23, 59, 58, tzinfo=timezone.utc).timestamp()
 

@@ -12,12 +12,8 @@ import attrs
 import pytest
 from hypothesis import given, settings
 
-from tests.strategies import (
-    SEED_CALL_URL_BODY,
-    SEED_REPLY_BODY,
-    SEED_RESPONSE_BODY,
-    button_actions_messages,
-)
+from tests.support.seed import SEED_CALL_URL_BODY, SEED_REPLY_BODY, SEED_RESPONSE_BODY
+from tests.support.strategies import button_actions_messages
 from zapi_async import (
     ButtonActionsMessage,
     CallButton,
@@ -31,7 +27,7 @@ from zapi_async import (
 )
 from zapi_async.wire import converter, register_renames
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed"
+SEED_DIR = Path(__file__).resolve().parents[3] / "shared" / "seed"
 SEED_IMAGE = "https://app.z-api.io/logos/zapi-dark.png"
 
 

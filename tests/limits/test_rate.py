@@ -10,20 +10,11 @@ import re
 import pytest
 from aiohttp import web
 
+from tests.support.clock import ObservedLimiter, VirtualClock, within
+from tests.support.fake_zapi import Arrival, FakeZapi, error, make_client, text
 from zapi_async.http.retry import RetryPolicy
 from zapi_async.limits.rate import Limiter, RateLimiter, Unlimited
 from zapi_async.sending.queue import SendQueue
-
-from ._fakes import (
-    Arrival,
-    FakeZapi,
-    ObservedLimiter,
-    VirtualClock,
-    error,
-    make_client,
-    text,
-    within,
-)
 
 
 def limiter_on(clock: VirtualClock, rate: float, burst: int = 1) -> RateLimiter:

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
+from tests.support.redis_server import RedisServer
 from zapi_async.sandbox import ZapiSandbox
-
-from .conftest import RedisServer
 
 pytestmark = pytest.mark.redis
 

@@ -186,5 +186,5 @@ def unreachable_redis() -> Redis:
 
 
 def python_command(script: str, *args: str) -> list[str]:
-    """The command running ``tests/redis/<script>`` with this interpreter."""
+    """The command running ``tests/support/<script>`` with this interpreter."""
     return [sys.executable, str(HERE / script), *args]

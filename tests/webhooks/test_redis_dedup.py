@@ -11,6 +11,8 @@ import aiohttp
 import pytest
 from redis.asyncio import Redis
 
+from tests.support.processes import Workers
+from tests.support.redis_server import RedisServer, free_port, python_command
 from zapi_async.webhooks import (
     DedupStore,
     RedisDedupStore,
@@ -18,9 +20,6 @@ from zapi_async.webhooks import (
     WebhookRouter,
     parse_webhook,
 )
-
-from ._processes import Workers
-from .conftest import RedisServer, free_port, python_command
 
 pytestmark = pytest.mark.redis
 
@@ -96,7 +95,7 @@ async def test_a_duplicate_delivered_to_two_processes_runs_the_handler_once(
         await workers.start(
             [
                 python_command(
-                    "_webhook_worker.py",
+                    "webhook_worker.py",
                     "--redis-url",
                     redis_server.url,
                     "--port",

@@ -1,17 +1,19 @@
-"""Test doubles for the queue tests: a virtual clock and a scriptable local Z-API.
+"""The one fake Z-API of the test suite: a real local HTTP server (aiohttp).
 
-* :class:`VirtualClock` is a clock plus a ``sleep`` whose sleepers wake only when the
-  test advances virtual time, so time logic is checked to the exact slot.
-* :class:`FakeZapi` is a real HTTP server (aiohttp) that records each send as it
-  arrives, tracks how many requests per recipient are in progress at once, answers
-  status checks, and lets a test decide (and delay, with events) each answer.
+:class:`FakeZapi` records every request as it arrives (:attr:`~FakeZapi.requests`:
+method, path, headers, body; :attr:`~FakeZapi.arrivals`: the sends, numbered), tracks
+how many requests per recipient are in progress at once, answers status checks, and
+lets a test decide each answer: a script of one-shot handlers (:meth:`FakeZapi.then`)
+answers first, then a ``behaviour`` (which may delay the answer on events), then
+Z-API's success body. Paths that are not ``/instances/{id}/token/{token}/...`` get a
+404; unknown credentials a 401.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
 import json
+import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -25,116 +27,28 @@ from zapi_async.http.retry import RetryPolicy
 from zapi_async.limits.rate import Limiter, Unlimited
 from zapi_async.models.text import TextMessage
 
-#: Seconds a test waits for a condition before failing (only reached on a bug).
-PATIENCE = 5.0
+from .clock import VirtualClock, within
+from .credentials import CLIENT_TOKEN, INSTANCE, TOKEN, TOKENS
 
-TOKENS = {"INSTANCE-A": "TOKEN-A-secret", "INSTANCE-B": "TOKEN-B-secret"}
+__all__ = [
+    "DROP",
+    "Arrival",
+    "FakeZapi",
+    "Handler",
+    "error",
+    "make_client",
+    "make_retrying_client",
+    "success",
+    "text",
+]
 
-
-async def within(awaitable: Awaitable[Any], seconds: float = PATIENCE) -> Any:
-    """Await with a safety timeout, so a bug fails the test instead of hanging it."""
-    return await asyncio.wait_for(awaitable, seconds)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_PATH = re.compile(r"/instances/([^/]+)/token/([^/]+)/(.+)")
 
 
 def text(phone: str, body: str) -> TextMessage:
     """A text message (shorthand)."""
     return TextMessage(phone, body)
-
-
-# -- virtual time -----------------------------------------------------------------------
-
-
-class VirtualClock:
-    """``time()`` and ``sleep()`` on virtual time that moves only when told to."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-        self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._seq = 0
-        self._changed = asyncio.Event()
-
-    def time(self) -> float:
-        """The current virtual time."""
-        return self.now
-
-    async def sleep(self, delay: float) -> None:
-        """Wait until virtual time reaches ``now + delay``."""
-        self.sleeps.append(delay)
-        if delay <= 0:
-            await asyncio.sleep(0)
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._timers, (self.now + delay, self._seq, future))
-        self._seq += 1
-        self._changed.set()
-        await future
-
-    @property
-    def sleepers(self) -> int:
-        """Tasks currently asleep on this clock."""
-        return sum(1 for _, _, future in self._timers if not future.done())
-
-    async def wait_sleepers(self, count: int) -> None:
-        """Wait (in real time, event-driven) until ``count`` tasks sleep on this clock."""
-
-        async def wait() -> None:
-            while self.sleepers < count:
-                self._changed.clear()
-                await self._changed.wait()
-
-        await within(wait())
-
-    @staticmethod
-    async def settle(rounds: int = 25) -> None:
-        """Let every runnable task run until it blocks again."""
-        for _ in range(rounds):
-            await asyncio.sleep(0)
-
-    def _fire_next(self) -> bool:
-        while self._timers and self._timers[0][2].done():
-            heapq.heappop(self._timers)  # cancelled sleepers
-        if not self._timers:
-            return False
-        deadline = self._timers[0][0]
-        self.now = max(self.now, deadline)
-        while self._timers and self._timers[0][0] <= deadline:
-            future = heapq.heappop(self._timers)[2]
-            if not future.done():
-                future.set_result(None)
-        return True
-
-    async def advance(self, seconds: float) -> None:
-        """Move time forward by ``seconds``, waking sleepers in deadline order."""
-        target = self.now + seconds
-        await self.settle()
-        while self._timers and self._timers[0][0] <= target:
-            self._fire_next()
-            await self.settle()
-        self.now = target
-
-    async def run(self, *tasks: asyncio.Future[Any]) -> None:
-        """Advance time from sleeper to sleeper until every task is done."""
-        while True:
-            await self.settle()
-            if all(task.done() for task in tasks):
-                return
-            if not self._fire_next():
-                raise AssertionError("tasks are blocked but nobody sleeps on the clock")
-
-
-class ObservedLimiter(Unlimited):
-    """An :class:`Unlimited` limiter on a virtual clock that signals its pauses."""
-
-    def __init__(self, clock: VirtualClock) -> None:
-        super().__init__(clock=clock.time, sleep=clock.sleep)
-        self.pauses: list[float] = []
-        self.paused = asyncio.Event()
-
-    async def pause(self, seconds: float) -> None:
-        self.pauses.append(seconds)
-        await super().pause(seconds)
-        self.paused.set()
 
 
 # -- a local Z-API ----------------------------------------------------------------------
@@ -179,6 +93,9 @@ class FakeZapi:
     """A local Z-API: records sends, tracks overlap per recipient, answers as told."""
 
     def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.peers: set[Any] = set()
+        self.script: list[Handler] = []
         self.arrivals: list[Arrival] = []
         self.status_checks = 0
         self.connected = True
@@ -190,12 +107,16 @@ class FakeZapi:
         self._changed = asyncio.Condition()
         self._gates: list[asyncio.Event] = []
         app = web.Application()
-        app.router.add_route("*", "/instances/{instance}/token/{token}/{endpoint:.+}", self._serve)
+        app.router.add_route("*", "/{tail:.*}", self._serve)
         self.server = TestServer(app, host="127.0.0.1")
 
     @property
     def base_url(self) -> str:
         return str(self.server.make_url("")).rstrip("/")
+
+    def then(self, *handlers: Handler) -> None:
+        """Answer the next requests with ``handlers``, one each, in order."""
+        self.script.extend(handlers)
 
     def sends_to(self, phone: str, instance: str = "INSTANCE-A") -> list[str]:
         """Texts that reached ``phone`` on ``instance``, in arrival order."""
@@ -229,10 +150,26 @@ class FakeZapi:
             self._changed.notify_all()
 
     async def _serve(self, request: web.Request) -> web.StreamResponse:
-        instance = request.match_info["instance"]
-        if TOKENS.get(instance) != request.match_info["token"]:
+        raw = await request.read()
+        self.requests.append(
+            {
+                "method": request.method,
+                "path": request.path,
+                "headers": dict(request.headers),
+                "body": raw,
+            }
+        )
+        if request.transport is not None:
+            self.peers.add(request.transport.get_extra_info("sockname"))
+            self.peers.add(request.transport.get_extra_info("peername"))
+        if self.script:
+            return await self.script.pop(0)(request)
+        match = _PATH.fullmatch(request.path)
+        if match is None:
+            return error(404, "not found")
+        instance, token, endpoint = match.groups()
+        if TOKENS.get(instance) != token:
             return error(401, "Invalid instance token")
-        endpoint = request.match_info["endpoint"]
         if endpoint == "status":
             self.status_checks += 1
             await self._notify()
@@ -244,9 +181,7 @@ class FakeZapi:
                     "smartphoneConnected": self.connected,
                 }
             )
-        arrival = Arrival(
-            len(self.arrivals) + 1, instance, endpoint, json.loads(await request.read())
-        )
+        arrival = Arrival(len(self.arrivals) + 1, instance, endpoint, json.loads(raw))
         self.arrivals.append(arrival)
         key = f"{instance}/{arrival.phone}"
         self.in_flight[key] += 1
@@ -289,3 +224,11 @@ def make_client(
         retry=retry or RetryPolicy.never(),
         limiter=limiter,
     )
+
+
+def make_retrying_client(base_url: str, clock: VirtualClock, **kwargs: Any) -> ZapiClient:
+    """A client with the shared credentials whose retries and 429 pauses run on
+    ``clock`` (use ``VirtualClock(auto_advance=True)`` to record the delays)."""
+    kwargs.setdefault("retry", RetryPolicy(sleep=clock, random=lambda: 0.0))
+    kwargs.setdefault("limiter", Unlimited(clock=clock.time, sleep=clock))
+    return ZapiClient(INSTANCE, TOKEN, client_token=CLIENT_TOKEN, base_url=base_url, **kwargs)

@@ -7,13 +7,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.support.clock import VirtualClock
 from zapi_async import InstanceDisconnectedError, PacingProfile, TextMessage, ZapiClient
 from zapi_async.errors import DailyCapReachedError
 from zapi_async.http.retry import RetryPolicy
 from zapi_async.limits.rate import Unlimited
 from zapi_async.sandbox import ZapiSandbox
-
-from ..client.conftest import RecordingSleep
 
 
 def texts(n: int, prefix: str) -> list[TextMessage]:
@@ -21,7 +20,7 @@ def texts(n: int, prefix: str) -> list[TextMessage]:
 
 
 async def test_a_429_inside_a_queue_pauses_the_clients_other_senders() -> None:
-    clock = RecordingSleep()  # sleeping advances its virtual time at once
+    clock = VirtualClock(auto_advance=True)  # sleeping advances its virtual time at once
     own = Unlimited(clock=clock.time, sleep=clock)
     retry = RetryPolicy(sleep=clock, random=lambda: 0.0)
     async with ZapiSandbox() as sandbox:

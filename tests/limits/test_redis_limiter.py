@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from tests.support.redis_server import RedisServer
 from zapi_async import ZapiClient
 from zapi_async.limits.rate import Limiter
 from zapi_async.limits.redis_limiter import (
@@ -25,8 +26,6 @@ from zapi_async.limits.redis_limiter import (
     RedisRateLimiter,
     limit_key,
 )
-
-from .conftest import RedisServer
 
 pytestmark = pytest.mark.redis
 

@@ -10,6 +10,7 @@ from email.utils import format_datetime
 import pytest
 from aioresponses import aioresponses
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, TOKEN
 from zapi_async import (
     AuthenticationError,
     MethodNotAllowedError,
@@ -22,8 +23,6 @@ from zapi_async import (
 )
 from zapi_async.http.responses import parse_retry_after
 from zapi_async.http.retry import RetryPolicy
-
-from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN
 
 URL = re.compile(r"^https://api\.z-api\.io/instances/.*$")
 ENDPOINT = f"/instances/{INSTANCE}/token/***/send-text"

@@ -2,7 +2,7 @@
 
 The sandbox runs in this test's event loop and records when each message
 arrived; each worker is a separate Python process with its own ZapiClient and
-RedisRateLimiter (``_send_worker.py``).
+RedisRateLimiter (``tests/support/send_worker.py``).
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from tests.support.processes import Workers
+from tests.support.redis_server import RedisServer, python_command
 from zapi_async.sandbox import ZapiSandbox
-
-from ._processes import Workers
-from .conftest import RedisServer, python_command
 
 pytestmark = pytest.mark.redis
 
@@ -45,7 +44,7 @@ def commands(
 ) -> list[list[str]]:
     return [
         python_command(
-            "_send_worker.py",
+            "send_worker.py",
             "--redis-url",
             server.url,
             "--base-url",

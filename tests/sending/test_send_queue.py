@@ -12,6 +12,8 @@ import pytest
 from aiohttp import web
 
 import zapi_async.sending.queue as queue_module
+from tests.support.clock import VirtualClock, within
+from tests.support.fake_zapi import DROP, Arrival, FakeZapi, error, make_client, text
 from zapi_async import (
     ButtonActionsMessage,
     CallButton,
@@ -32,8 +34,6 @@ from zapi_async.models.text import TextMessage
 from zapi_async.sandbox import ZapiSandbox
 from zapi_async.sending.outcomes import QueueStats
 from zapi_async.sending.queue import SendQueue
-
-from ._fakes import DROP, Arrival, FakeZapi, VirtualClock, error, make_client, text, within
 
 
 def phone(n: int) -> str:

@@ -9,6 +9,9 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiohttp import web
 
+from tests.support.clock import VirtualClock
+from tests.support.credentials import CLIENT_TOKEN, TOKEN
+from tests.support.fake_zapi import FakeZapi, make_retrying_client
 from zapi_async import (
     ButtonActionsMessage,
     CallButton,
@@ -18,8 +21,6 @@ from zapi_async import (
     ZapiError,
 )
 from zapi_async.http.retry import RetryPolicy
-
-from .conftest import CLIENT_TOKEN, TOKEN, LocalZapi, RecordingSleep, make_client
 
 MIXED = ButtonActionsMessage(
     "551199999999", "hi", [CallButton("Call", phone="+5511999999999"), ReplyButton("Ok")]
@@ -75,14 +76,14 @@ def leaks(text: str) -> bool:
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 async def test_errors_never_show_secrets(
     scenario: str,
-    local_zapi: LocalZapi,
-    recording_sleep: RecordingSleep,
+    local_zapi: FakeZapi,
+    recording_sleep: VirtualClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="zapi_async")
     local_zapi.then(*SCENARIOS[scenario])
     policy = RetryPolicy(max_attempts=1, sleep=recording_sleep)
-    async with make_client(local_zapi.base_url, recording_sleep, retry=policy) as zapi:
+    async with make_retrying_client(local_zapi.base_url, recording_sleep, retry=policy) as zapi:
         assert not leaks(repr(zapi))
         with pytest.raises(ZapiError) as caught:
             await zapi.send(MIXED)
@@ -101,11 +102,11 @@ async def test_errors_never_show_secrets(
 
 
 async def test_connection_error_and_retries_never_show_secrets(
-    recording_sleep: RecordingSleep, unused_tcp_port: int, caplog: pytest.LogCaptureFixture
+    recording_sleep: VirtualClock, unused_tcp_port: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="zapi_async")
     policy = RetryPolicy(max_attempts=2, sleep=recording_sleep)
-    async with make_client(
+    async with make_retrying_client(
         f"http://127.0.0.1:{unused_tcp_port}", recording_sleep, retry=policy
     ) as zapi:
         with pytest.raises(ZapiError) as caught:
@@ -129,11 +130,11 @@ def test_repr_shows_no_secrets() -> None:
 
 @pytest.mark.parametrize("call", ["status", "queue_count", "list_queue_page"])
 async def test_unexpected_success_pages_never_show_secrets(
-    call: str, local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    call: str, local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     # A proxy answering 200 with a page that echoes the requested (tokenised) path.
     local_zapi.then(answer(200, "<html>You asked for {path}</html>", "text/html"))
-    async with make_client(local_zapi.base_url, recording_sleep) as zapi:
+    async with make_retrying_client(local_zapi.base_url, recording_sleep) as zapi:
         with pytest.raises(ResponseFormatError) as caught:
             await getattr(zapi, call)()
     error = caught.value

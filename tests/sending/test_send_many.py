@@ -11,6 +11,8 @@ from typing import Any, cast
 import pytest
 from aiohttp import web
 
+from tests.support.clock import VirtualClock, within
+from tests.support.fake_zapi import Arrival, FakeZapi, error, text
 from zapi_async import (
     ButtonActionsMessage,
     ButtonPolicy,
@@ -27,8 +29,6 @@ from zapi_async.models.text import TextMessage
 from zapi_async.sandbox import ZapiSandbox
 from zapi_async.sending.bulk import send_many
 from zapi_async.sending.outcomes import Outcome
-
-from ._fakes import Arrival, FakeZapi, VirtualClock, error, text, within
 
 
 def phone(n: int) -> str:

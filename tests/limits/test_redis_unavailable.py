@@ -11,14 +11,13 @@ import pytest
 import redis.exceptions
 from redis.asyncio import Redis
 
+from tests.support.redis_server import RedisServer, no_retry, unreachable_redis
 from zapi_async import ZapiClient
 from zapi_async.errors import LimiterUnavailableError, ZapiError
 from zapi_async.http.retry import RetryPolicy
 from zapi_async.limits.rate import RateLimiter
 from zapi_async.limits.redis_limiter import RedisRateLimiter
 from zapi_async.sandbox import ZapiSandbox
-
-from .conftest import RedisServer, no_retry, unreachable_redis
 
 pytestmark = pytest.mark.redis
 

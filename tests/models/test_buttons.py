@@ -177,7 +177,7 @@ def test_normalize_phone_rejects_non_strings() -> None:
         normalize_phone(5511999999999)  # type: ignore[arg-type]
 
 
-DOCS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "buttons.md"
+DOCS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "buttons.md"
 
 
 def _doc_examples() -> list[str]:
