@@ -36,8 +36,9 @@ __all__ = [
 
 #: Header names whose values are secrets and never appear in a repr.
 SECRET_HEADERS = frozenset({"client-token", "authorization", "cookie"})
-#: Endpoints whose ``buttonList.buttons`` are all reply buttons.
-BUTTON_LIST_ENDPOINTS = ("send-button-list", "send-button-list-image", "send-button-list-video")
+#: Endpoints whose ``buttonList.buttons`` are all reply buttons (plain, image and video
+#: button lists all post to ``send-button-list``).
+BUTTON_LIST_ENDPOINTS = ("send-button-list",)
 
 #: ``(endpoint, canonical JSON of the body)``: two sends with equal keys carry the
 #: same message, so a count above one means the client sent it twice.
