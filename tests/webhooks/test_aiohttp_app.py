@@ -34,7 +34,7 @@ class Recorder:
         self.router = WebhookRouter(**kwargs)
         self.events: list[WebhookEvent] = []
 
-        @self.router.on_event(WebhookEvent)
+        @self.router.on_event(WebhookEvent, continue_=True)
         async def record(event: WebhookEvent) -> None:
             self.events.append(event)
 
@@ -173,7 +173,7 @@ async def test_handler_failure_still_answers_200(caplog: pytest.LogCaptureFixtur
     router = WebhookRouter()
     ran: list[str] = []
 
-    @router.on_button()
+    @router.on_button(continue_=True)
     async def broken(event: ReceivedCallback) -> None:
         raise RuntimeError("handler bug")
 

@@ -5,8 +5,8 @@ the rule); no I/O and nothing of cattrs here: their JSON lives in :mod:`zapi_asy
 """
 
 from ._checks import normalize_phone
-from .chat_ids import ChatKind, chat_kind
 from .buttons import Button, ButtonKind, CallButton, ReplyButton, UrlButton
+from .chat_ids import ChatKind, chat_kind
 from .instance import InstanceStatus, QueuedMessage, QueuePage
 from .lists import (
     AnyButtonList,

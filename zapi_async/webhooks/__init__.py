@@ -42,9 +42,9 @@ from ..models.content import (
     VideoContent,
 )
 from ..models.content_business import (
-    ButtonText,
     ButtonsMessageButton,
     ButtonsMessageContent,
+    ButtonText,
     CallButtonContent,
     CarouselCard,
     CarouselContent,
