@@ -71,7 +71,9 @@ async def test_sends_take_every_sendable_chat_id_form(
 async def test_malformed_chat_ids_are_refused(
     sandbox: ZapiSandbox, http: aiohttp.ClientSession, phone: str
 ) -> None:
-    status, answer = await call(http, sandbox, "POST", "send-text", {"phone": phone, "message": "x"})
+    status, answer = await call(
+        http, sandbox, "POST", "send-text", {"phone": phone, "message": "x"}
+    )
     assert status == 400
     assert answer["field"] == "phone"
     assert answer["error"].endswith(f"but was {phone!r}")

@@ -322,9 +322,7 @@ def test_a_misfit_known_type_becomes_unknown_with_the_reason(
         event = parse_webhook(body)
     assert isinstance(event, UnknownEvent)
     assert event.type == "ReceivedCallback"
-    assert event.error == (
-        "expected true or false, got a string @ $.fromMe"
-    )
+    assert event.error == ("expected true or false, got a string @ $.fromMe")
     assert caplog.messages == [
         f"webhook ReceivedCallback did not fit its model, kept as UnknownEvent: {event.error}"
     ]

@@ -130,7 +130,7 @@ async def test_own_messages_are_ignored_by_default() -> None:
 
 async def test_handlers_taking_two_parameters_get_the_client() -> None:
     router = WebhookRouter(client=CLIENT)
-    got: list[tuple[str, Any]] = []
+    got: list[tuple[str | None, Any]] = []
 
     @router.on_button("agent", continue_=True)
     async def with_client(ev: ReceivedCallback, zapi: Any) -> None:
@@ -286,7 +286,7 @@ async def test_callable_objects_with_async_call_are_accepted() -> None:
 async def test_submit_runs_in_the_background_and_join_waits() -> None:
     router = WebhookRouter()
     gate = asyncio.Event()
-    done: list[str] = []
+    done: list[str | None] = []
 
     @router.on_text
     async def slow(ev: ReceivedCallback) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import attrs
 
@@ -297,14 +297,15 @@ class ReceivedCallback(WebhookEvent):
         """Send any message model. When it goes to this chat, has a ``message_id``
         field left at ``None`` and ``quote`` is true, it quotes this message."""
         quoted = self._quotable() if quote else None
+        cls: Any = type(message)
         if (
             quoted is not None
             and message.phone == self.phone
-            and attrs.has(type(message))
-            and "message_id" in attrs.fields_dict(type(message))
+            and attrs.has(cls)
+            and "message_id" in attrs.fields_dict(cls)
             and getattr(message, "message_id", None) is None
         ):
-            message = attrs.evolve(message, message_id=quoted)  # type: ignore[misc]
+            message = attrs.evolve(cast(Any, message), message_id=quoted)
         return await self._bound().send(message)
 
     async def react(self, emoji: str) -> SendResult:
