@@ -192,3 +192,10 @@ def test_momment_in_milliseconds_or_seconds() -> None:
     assert ms.moment == seconds.moment
     assert ms.moment is not None
     assert ms.moment.isoformat() == "2024-06-10T16:20:00+00:00"
+
+
+def test_a_single_notification_parameter_becomes_a_tuple() -> None:
+    event = received(
+        "membership_revoked", notification="GROUP_CREATE", notificationParameters="Team"
+    )
+    assert event.notification_parameters == ("Team",)

@@ -139,7 +139,7 @@ class ReceivedCallback(WebhookEvent):
     updated_photo: str | None = None
     link_mode: str | None = None
     request_method: str | None = None
-    expires_at: int | None = None
+    expires_at: int | str | None = None
     code: str | int | None = None
     # content objects, each under the snake_case of its JSON key
     text: TextContent | None = None

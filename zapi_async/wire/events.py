@@ -4,7 +4,8 @@
 A ``ReceivedCallback``'s content objects are structured one by one: an object that
 does not fit its class (a type Z-API changed) is logged and kept raw in ``content``
 instead of turning the whole event into an ``UnknownEvent``. A numeric
-``messageId`` (some notifications) becomes its string.
+``messageId`` (some notifications) becomes its string, and a single
+``notificationParameters`` value (not an array) a one-item tuple.
 
 After this module is imported ``converter.structure(data, WebhookEvent)`` also
 dispatches on ``type``; :func:`structure_event` never raises on content.
@@ -107,6 +108,9 @@ def _structure_received(
     message_id = given.get("messageId")
     if isinstance(message_id, int) and not isinstance(message_id, bool):
         given["messageId"] = str(message_id)
+    parameters = given.get("notificationParameters")
+    if parameters is not None and not isinstance(parameters, list):
+        given["notificationParameters"] = [parameters]  # e.g. a bare group name
     typed: dict[str, Any] = {}
     untyped: dict[str, Any] = {}
     for name, (wire, content_cls) in _CONTENT.items():
