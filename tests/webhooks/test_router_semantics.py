@@ -257,3 +257,15 @@ async def test_reply_text_through_a_real_client_and_the_sandbox() -> None:
             "messageId": "3EB0C4F2A1B2C3D4E5F6",
         },
     )
+
+
+async def test_several_button_or_row_ids() -> None:
+    router, log = WebhookRouter(), Log()
+    router.on_button(["agent", "sales"])(log.handler("staff"))
+    router.on_list(("plan-basic", "plan-premium"))(log.handler("plan"))
+    router.on_button(log.handler("other button"))
+    await router.dispatch(received("received_button"))  # buttonId "agent"
+    await router.dispatch(received("received_list"))  # selectedRowId "plan-premium"
+    bye = {"buttonId": "bye", "message": "Bye"}
+    await router.dispatch(received("received_button", messageId="B2", buttonsResponseMessage=bye))
+    assert log.calls == ["staff", "plan", "other button"]

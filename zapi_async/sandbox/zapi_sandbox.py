@@ -342,6 +342,7 @@ class ZapiSandbox:
         participant_phone: str | None = None,
         extra: Mapping[str, Any] | None = None,
         from_me: bool = False,
+        as_lid: bool = False,
     ) -> WebhookDelivery:
         """POST any system notification (``GROUP_PARTICIPANT_ADD``,
         ``PROFILE_NAME_UPDATED`` with ``extra={"profileName": ...}``...)."""
@@ -353,6 +354,7 @@ class ZapiSandbox:
             participant_phone=participant_phone,
             extra=extra,
             from_me=from_me,
+            as_lid=as_lid,
         )
 
     async def waiting_message(

@@ -169,28 +169,30 @@ class Registrations:
     @overload
     def on_button(
         self,
-        button_id: str | None = None,
+        button_id: str | Iterable[str] | None = None,
         *,
         include_own: bool | None = None,
         continue_: bool = False,
     ) -> Callable[[H], H]: ...
     def on_button(
         self,
-        button_id: str | H | None = None,
+        button_id: str | Iterable[str] | H | None = None,
         *,
         include_own: bool | None = None,
         continue_: bool = False,
     ) -> H | Callable[[H], H]:
-        """Handle REPLY-button presses; only the button ``button_id`` if given, else any.
+        """Handle REPLY-button presses; only the button ``button_id`` (or one of
+        several) if given, else any.
 
-        ``@router.on_button``, ``@router.on_button()`` (any button) and
-        ``@router.on_button("agent")`` (one button) all work.
+        ``@router.on_button``, ``@router.on_button()`` (any button),
+        ``@router.on_button("agent")`` and ``@router.on_button(["yes", "ok"])`` all work.
         """
-        handler, wanted = _split_bare(button_id)
+        handler, given = _split_bare(button_id)
+        wanted = as_values(given)
         matches = message_filter(
             kinds=frozenset({MessageKind.BUTTON_REPLY}),
             own=self._own(include_own),
-            extra=None if wanted is None else (lambda event: event.button_id == wanted),
+            extra=None if wanted is None else (lambda event: event.button_id in wanted),
         )
         return self._register_maybe(matches, handler, continue_)
 
@@ -199,26 +201,29 @@ class Registrations:
     @overload
     def on_list(
         self,
-        row_id: str | None = None,
+        row_id: str | Iterable[str] | None = None,
         *,
         include_own: bool | None = None,
         continue_: bool = False,
     ) -> Callable[[H], H]: ...
     def on_list(
         self,
-        row_id: str | H | None = None,
+        row_id: str | Iterable[str] | H | None = None,
         *,
         include_own: bool | None = None,
         continue_: bool = False,
     ) -> H | Callable[[H], H]:
-        """Handle option-list picks; only the option ``row_id`` if given, else any.
+        """Handle option-list picks; only the option ``row_id`` (or one of several) if
+        given, else any.
 
         Works bare (``@router.on_list``) or called (``@router.on_list("plan-basic")``).
         """
-        handler, wanted = _split_bare(row_id)
+        handler, given = _split_bare(row_id)
+        wanted = as_values(given)
 
         def picked(event: ReceivedCallback) -> bool:
-            return event.list_reply is not None and event.list_reply.selected_row_id == wanted
+            reply = event.list_reply
+            return reply is not None and wanted is not None and reply.selected_row_id in wanted
 
         matches = message_filter(
             kinds=frozenset({MessageKind.LIST_REPLY}),
