@@ -5,6 +5,7 @@ Every exception the library raises derives from :class:`ZapiError`::
     ZapiError
     ├── ValidationError            (also a ValueError) bad input, raised before any I/O
     ├── ZapiHTTPError              Z-API answered with an error status
+    │   ├── SendRefusedError       a send answered 200 with {"error": ...}
     │   ├── AuthenticationError    401/403 or a Client-Token failure
     │   ├── MethodNotAllowedError  405
     │   ├── UnsupportedMediaTypeError  415
@@ -24,8 +25,10 @@ Every exception the library raises derives from :class:`ZapiError`::
     │                              stayed unreachable
     ├── InstanceDisconnectedError  the instance's phone is not connected
     ├── WebhookError               (also a ValueError) a webhook body that cannot be parsed
-    └── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
-                                   WebhookRouter
+    ├── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
+    │                              WebhookRouter
+    └── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
+                                   router bound to a client
 
 Messages and ``args`` never contain the instance token or the Client-Token: endpoints
 are always shown in their redacted form (``/instances/<id>/token/***/send-text``).
@@ -45,6 +48,7 @@ __all__ = [
     "ClientClosedError",
     "DailyCapReachedError",
     "DeliveryUnknownError",
+    "EventNotBoundError",
     "InstanceDisconnectedError",
     "LimiterUnavailableError",
     "MethodNotAllowedError",
@@ -54,6 +58,7 @@ __all__ = [
     "RateLimitedError",
     "ResponseFormatError",
     "RouterClosedError",
+    "SendRefusedError",
     "ServerError",
     "UnsupportedMediaTypeError",
     "ValidationError",
@@ -83,7 +88,8 @@ class ValidationError(ZapiError, ValueError):
 
 
 class ZapiHTTPError(ZapiError):
-    """Z-API answered with a non-2xx status.
+    """Z-API answered with a non-2xx status (or, :class:`SendRefusedError`, a 200
+    whose body is an error).
 
     Attributes: ``status`` (HTTP status), ``error`` (Z-API's error text, if any),
     ``body`` (the raw decoded body: a dict for JSON, else the text), ``endpoint``
@@ -109,6 +115,17 @@ class ZapiHTTPError(ZapiError):
         detail = f": {error}" if error else ""
         hint = f" ({self.hint})" if self.hint else ""
         super().__init__(f"{method} {endpoint} -> HTTP {status}{detail}{hint}")
+
+
+class SendRefusedError(ZapiHTTPError):
+    """A send answered **200** with ``{"error": "..."}`` instead of its ids.
+
+    Integrators report Z-API refusing sends this way. ``status`` is 200, ``error``
+    Z-API's text, ``body`` the (redacted) body. Nothing was sent; it is not retried
+    and counts as ``failed`` in bulk outcomes.
+    """
+
+    hint = "Z-API refused the send although it answered 200"
 
 
 class AuthenticationError(ZapiHTTPError):
@@ -284,6 +301,11 @@ class WebhookError(ZapiError, ValueError):
 
 class RouterClosedError(ZapiError, RuntimeError):
     """:meth:`WebhookRouter.submit` after :meth:`WebhookRouter.aclose`."""
+
+
+class EventNotBoundError(ZapiError, RuntimeError):
+    """``event.reply_text()`` (or ``reply``/``react``) on an event not bound to a client:
+    dispatch it through ``WebhookRouter(client=...)`` or call ``event.bind(client)``."""
 
 
 def error_text(body: Any) -> str | None:

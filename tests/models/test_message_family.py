@@ -94,7 +94,7 @@ GOLDEN: list[tuple[str, Any, str, dict[str, Any]]] = [
             [ListButton("Great", id="1"), ListButton("Excellent", id="2")],
             IMAGE,
         ),
-        "send-button-list-image",
+        "send-button-list",
         {
             "phone": PHONE,
             "message": "Z-API is good?",
@@ -107,7 +107,7 @@ GOLDEN: list[tuple[str, Any, str, dict[str, Any]]] = [
     (
         "button-list-video",
         ButtonListVideoMessage(PHONE, "Watch and pick", [ListButton("Great", id="1")], VIDEO),
-        "send-button-list-video",
+        "send-button-list",
         {
             "phone": PHONE,
             "message": "Watch and pick",

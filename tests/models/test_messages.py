@@ -90,9 +90,10 @@ def test_valid_delays(delay: int) -> None:
         (
             {"phone": "+55 (11) 99999-9999"},
             "ButtonActionsMessage.phone",
-            "should be digits only in DDI DDD NUMBER form (e.g. '5511999999999') or a group id "
-            "(e.g. '120363019502650977-group'), but was '+55 (11) 99999-9999'; "
-            "use '5511999999999'",
+            "should be digits only in DDI DDD NUMBER form (e.g. '5511999999999'), a group id "
+            "(e.g. '120363019502650977-group'), a LID (e.g. '81896604192873@lid') or a "
+            "channel id (e.g. '120363166555745933@newsletter'), but was "
+            "'+55 (11) 99999-9999'; use '5511999999999'",
         ),
         (
             {"phone": "+5511999999999"},
@@ -101,7 +102,7 @@ def test_valid_delays(delay: int) -> None:
         ),
         ({"phone": "55 11 abc"}, "ButtonActionsMessage.phone", "but was '55 11 abc'"),
         ({"phone": "1234567"}, "ButtonActionsMessage.phone", "but was '1234567'"),
-        ({"phone": "group-120363"}, "ButtonActionsMessage.phone", "or a group id"),
+        ({"phone": "group-120363"}, "ButtonActionsMessage.phone", "a group id"),
         ({"phone": 5511999999999}, "ButtonActionsMessage.phone", "should be a string, but was int"),
         (
             {"phone": "٥٥١١٩٩٩٩٩٩٩٩"},  # Arabic-Indic digits are not what Z-API expects

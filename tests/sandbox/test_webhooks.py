@@ -18,7 +18,7 @@ from zapi_async.sandbox import (
     UnknownMessageError,
     ZapiSandbox,
 )
-from zapi_async.sandbox.webhook_sender import redact_url
+from zapi_async.sandbox.webhook_sender import lid_for, redact_url
 
 from .conftest import actions, call
 
@@ -95,7 +95,8 @@ def _received(**content: Any) -> dict[str, Any]:
     """The ReceivedCallback every test expects, minus the generated messageId."""
     return {
         "isStatusReply": False,
-        "senderLid": f"{PHONE}@lid",
+        "chatLid": lid_for(PHONE),
+        "senderLid": lid_for(PHONE),
         "connectedPhone": "5511900001111",
         "waitingMessage": False,
         "isEdit": False,
@@ -110,6 +111,7 @@ def _received(**content: Any) -> dict[str, Any]:
         "senderPhoto": None,
         "senderName": "Sandbox User",
         "participantPhone": None,
+        "participantLid": None,
         "photo": None,
         "broadcast": False,
         "forwarded": False,

@@ -2,7 +2,8 @@
 
 Columns (CSV header) / keys (JSONL objects):
 
-* ``phone`` (required): the recipient, digits only (``5511999999999``) or a group id;
+* ``phone`` (required): the recipient, digits only (``5511999999999``), a group id, a
+  LID (``…@lid``) or a channel (``…@newsletter``);
 * ``message`` (required): the text;
 * ``title``, ``footer``, ``image`` (optional; they need buttons);
 * ``buttons`` (optional): in CSV a ``;``-separated list such as

@@ -22,6 +22,7 @@ import aiohttp
 from .. import splitter
 from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
 from ..errors import PartialSendError, ZapiError
+from ..http.responses import refusal_in_send_body
 from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
 from ..http.transport import Transport
 from ..limits.pacing import PacedLimiter, PacingProfile
@@ -145,7 +146,8 @@ class ZapiClient(NamedSends, InstanceCalls):
         Parts of a split message go out in order, each only after the previous one
         succeeded. If a later part fails, :class:`~zapi_async.PartialSendError` holds
         the results of the parts already sent; if the first fails, its own error is
-        raised (nothing was sent).
+        raised (nothing was sent). A 200 answer carrying ``{"error": ...}`` raises
+        :class:`~zapi_async.SendRefusedError`, never a half-filled result.
         """
         return await self.send_parts(self.plan(message, split=split))
 
@@ -177,6 +179,14 @@ class ZapiClient(NamedSends, InstanceCalls):
                 body = await self._call(
                     "POST", part.endpoint, to_wire(part), limiter=limiter, on_retry=on_retry
                 )
+                refusal = refusal_in_send_body(
+                    body,
+                    endpoint=self._transport.display(part.endpoint),
+                    method="POST",
+                    redact=self._transport.redact,
+                )
+                if refusal is not None:
+                    raise refusal
                 results.append(self._structure(body, SendResult, part.endpoint))
             except ZapiError as exc:
                 if not results:

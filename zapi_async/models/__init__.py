@@ -6,6 +6,7 @@ the rule); no I/O and nothing of cattrs here: their JSON lives in :mod:`zapi_asy
 
 from ._checks import normalize_phone
 from .buttons import Button, ButtonKind, CallButton, ReplyButton, UrlButton
+from .chat_ids import ChatKind, chat_kind
 from .instance import InstanceStatus, QueuedMessage, QueuePage
 from .lists import (
     AnyButtonList,
@@ -30,6 +31,7 @@ __all__ = [
     "ButtonListMessage",
     "ButtonListVideoMessage",
     "CallButton",
+    "ChatKind",
     "InstanceStatus",
     "ListButton",
     "ListOption",
@@ -45,5 +47,6 @@ __all__ = [
     "TextMessage",
     "UrlButton",
     "button_list",
+    "chat_kind",
     "normalize_phone",
 ]

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 from ..errors import ValidationError
+from .chat_ids import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, ChatKind, chat_kind
 
 __all__ = [
     "check_delay",
     "check_dial_number",
+    "check_group",
     "check_http_url",
     "check_image",
     "check_media",
@@ -23,9 +25,6 @@ __all__ = [
     "normalize_phone",
 ]
 
-#: Shortest and longest phone numbers (country code included) accepted, per E.164.
-MIN_PHONE_DIGITS = 8
-MAX_PHONE_DIGITS = 15
 #: Z-API's delayMessage / delayTyping range, in seconds.
 MIN_DELAY_SECONDS = 1
 MAX_DELAY_SECONDS = 15
@@ -33,8 +32,8 @@ MAX_DELAY_SECONDS = 15
 # ASCII digits only: ``\d`` would also accept Arabic-Indic or full-width digits.
 _DIGITS = re.compile(rf"[0-9]{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
 _DIAL = re.compile(rf"\+?[0-9]{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
-# New-style group ids ("120363019502650977-group") and old ones ("5511999999999-1623281429").
-_GROUP = re.compile(r"[0-9]{6,30}-(?:group|[0-9]{6,14})")
+# WhatsApp's own JID suffixes for a contact, which Z-API does not take.
+_JID_SUFFIXES = ("@s.whatsapp.net", "@c.us")
 _PHONE_PUNCTUATION = re.compile(r"[\s().\-]")
 _SPACE = re.compile(r"\s")
 # scheme, optional user info, a host (name, IPv4 or [IPv6]), optional port and rest.
@@ -77,23 +76,56 @@ def normalize_phone(value: str) -> str:
 
 
 def _suggestion(value: str) -> str:
+    for suffix in _JID_SUFFIXES:
+        if value.endswith(suffix) and _DIGITS.fullmatch(value.removesuffix(suffix)):
+            return f"; use {value.removesuffix(suffix)!r}"
     try:
         return f"; use {normalize_phone(value)!r}"
     except ValidationError:
         return ""
 
 
+#: Chat id forms a send accepts: Z-API's send pages take numbers and groups, its LID
+#: page says "most endpoints" take an ``@lid``, and channel admins post to channels.
+_SENDABLE = frozenset({ChatKind.PHONE, ChatKind.GROUP, ChatKind.LID, ChatKind.NEWSLETTER})
+
+
 def check_recipient(field: str, value: object) -> None:
-    """A recipient: digits only (``5511999999999``) or a group id (``…-group``)."""
+    """A recipient: a number (``5511999999999``), a group id (``…-group`` or the legacy
+    ``<phone>-<timestamp>``), a LID (``…@lid``) or a channel (``…@newsletter``).
+
+    Broadcast lists (``…-broadcast``) are refused: Z-API cannot send to them.
+    """
     if not isinstance(value, str):
         raise not_a_string(field, value)
-    if _DIGITS.fullmatch(value) or _GROUP.fullmatch(value):
+    kind = chat_kind(value)
+    if kind in _SENDABLE:
         return
+    if kind is ChatKind.BROADCAST:
+        raise ValidationError(
+            field,
+            f"is a broadcast list ({value!r}): Z-API cannot send to broadcast lists "
+            "(a WhatsApp Web limit); send to each contact instead",
+        )
     raise ValidationError(
         field,
-        "should be digits only in DDI DDD NUMBER form (e.g. '5511999999999') or a group "
-        f"id (e.g. '120363019502650977-group'), but was {value!r}{_suggestion(value)}",
+        "should be digits only in DDI DDD NUMBER form (e.g. '5511999999999'), a group id "
+        "(e.g. '120363019502650977-group'), a LID (e.g. '81896604192873@lid') or a "
+        f"channel id (e.g. '120363166555745933@newsletter'), but was {value!r}"
+        f"{_suggestion(value)}",
     )
+
+
+def check_group(field: str, value: object) -> None:
+    """A group id (``120363019502650977-group`` or the legacy ``<phone>-<timestamp>``),
+    for endpoints that only take groups (events, mentions)."""
+    if not isinstance(value, str):
+        raise not_a_string(field, value)
+    if chat_kind(value) is not ChatKind.GROUP:
+        raise ValidationError(
+            field,
+            f"should be a group id (e.g. '120363019502650977-group'), but was {value!r}",
+        )
 
 
 def check_dial_number(field: str, value: object) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -36,8 +36,9 @@ __all__ = [
 
 #: Header names whose values are secrets and never appear in a repr.
 SECRET_HEADERS = frozenset({"client-token", "authorization", "cookie"})
-#: Endpoints whose ``buttonList.buttons`` are all reply buttons.
-BUTTON_LIST_ENDPOINTS = ("send-button-list", "send-button-list-image", "send-button-list-video")
+#: Endpoints whose ``buttonList.buttons`` are all reply buttons (plain, image and video
+#: button lists all post to ``send-button-list``).
+BUTTON_LIST_ENDPOINTS = ("send-button-list",)
 
 #: ``(endpoint, canonical JSON of the body)``: two sends with equal keys carry the
 #: same message, so a count above one means the client sent it twice.
@@ -187,13 +188,17 @@ class MessageLog:
 
     messages: list[RecordedMessage] = attrs.Factory(list)
     requests: list[RecordedRequest] = attrs.Factory(list)
+    #: Called with each message as it is accepted (the sandbox's send echoes).
+    on_accept: list[Callable[[RecordedMessage], None]] = attrs.Factory(list)
     _by_id: dict[str, RecordedMessage] = attrs.Factory(dict)
 
     def add(self, record: RecordedMessage) -> None:
-        """Remember an accepted message."""
+        """Remember an accepted message and tell the :attr:`on_accept` listeners."""
         self.messages.append(record)
         self._by_id[record.message_id] = record
         self._by_id[record.zaap_id] = record
+        for listener in self.on_accept:
+            listener(record)
 
     def find(self, message_id: str) -> RecordedMessage | None:
         """The accepted message with this ``messageId`` (or ``zaapId``), if any."""

@@ -11,13 +11,14 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
 from .faults import FaultInjector, FaultPlan
 from .instance import DEFAULT_QUEUE_LIMIT, IdFactory, SandboxInstance
-from .records import AcceptKey, MessageLog, RecordedMessage, RecordedRequest
+from .payloads import lid_for
+from .records import AcceptKey, MessageLog, MessageState, RecordedMessage, RecordedRequest
 from .server import Credentials, SandboxServer
 from .webhook_sender import WebhookDelivery, WebhookSender
 
@@ -46,6 +47,8 @@ class ZapiSandbox:
     webhooks go. ``strict`` (default True) rejects unknown JSON keys and ``null``
     values. ``queue_limit`` (default 1000) bounds the server queue while
     disconnected. ``connected_phone`` is the instance's own number in webhooks.
+    ``notify_sent_by_me`` (default False, like Z-API's "notify sent by me") POSTs
+    the echo of every accepted send (``fromMe`` and ``fromApi`` true) to the webhook.
     ``clock``/``wall_clock`` (monotonic / epoch seconds) time the records;
     ``sleep`` performs injected latency (replace it to control time in tests).
     """
@@ -63,6 +66,7 @@ class ZapiSandbox:
         strict: bool = True,
         queue_limit: int = DEFAULT_QUEUE_LIMIT,
         connected_phone: str = "5511900000000",
+        notify_sent_by_me: bool = False,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
@@ -97,7 +101,11 @@ class ZapiSandbox:
             wall_clock=wall_clock,
             connected_phone=connected_phone,
             url=webhook_url,
+            token=self.token,
         )
+        #: Whether accepted sends are echoed to the webhook (Z-API's "notify sent by me").
+        self.notify_sent_by_me = notify_sent_by_me
+        self.log.on_accept.append(self._echo_if_notified)
         self._server = SandboxServer(
             credentials=self.credentials,
             instance=self.instance,
@@ -232,8 +240,12 @@ class ZapiSandbox:
         self.instance.disconnect()
 
     def connect(self) -> list[RecordedMessage]:
-        """Reconnect the phone; queued messages are sent, in order, and returned."""
-        return self.instance.connect()
+        """Reconnect the phone; queued messages are sent, in order, and returned
+        (and echoed, with ``notify_sent_by_me``)."""
+        delivered = self.instance.connect()
+        for record in delivered:
+            self._echo_if_notified(record)
+        return delivered
 
     @property
     def queued(self) -> list[RecordedMessage]:
@@ -251,8 +263,26 @@ class ZapiSandbox:
     def webhook_url(self, url: str | None) -> None:
         self.webhooks.url = url
 
+    def _echo_if_notified(self, record: RecordedMessage) -> None:
+        if self.notify_sent_by_me and record.state is MessageState.SENT and self.webhook_url:
+            self.webhooks.echo(record)
+
+    def lid_for(self, phone: str) -> str:
+        """The LID (``<15 digits>@lid``) this sandbox gives the contact ``phone``:
+        what ``as_lid=True`` webhooks carry instead of the number, and ``chatLid``."""
+        return lid_for(phone)
+
+    async def flush_webhooks(self) -> list[WebhookDelivery]:
+        """Wait for the background echoes of accepted sends; return every echo so far."""
+        return await self.webhooks.flush()
+
     async def press_button(
-        self, message_id: str, button_id: str, *, participant_phone: str | None = None
+        self,
+        message_id: str,
+        button_id: str,
+        *,
+        participant_phone: str | None = None,
+        as_lid: bool = False,
     ) -> WebhookDelivery:
         """POST the ``ReceivedCallback`` of the recipient pressing REPLY button ``button_id``.
 
@@ -260,22 +290,78 @@ class ZapiSandbox:
         buttons; raises :class:`UnknownMessageError` / :class:`UnknownButtonError`
         for ids the sandbox did not accept, and :class:`SandboxError` for a message
         still queued. ``participant_phone`` names the presser in a group.
+        ``as_lid=True`` sends the contact as its LID (``phone`` or ``participantPhone``
+        is :meth:`lid_for` the number), as WhatsApp increasingly does.
         """
         return await self.webhooks.press_button(
-            message_id, button_id, participant_phone=participant_phone
+            message_id, button_id, participant_phone=participant_phone, as_lid=as_lid
         )
 
-    async def select_option(self, message_id: str, option_id: str) -> WebhookDelivery:
+    async def select_option(
+        self, message_id: str, option_id: str, *, as_lid: bool = False
+    ) -> WebhookDelivery:
         """POST the ``ReceivedCallback`` of the recipient picking an option-list row."""
-        return await self.webhooks.select_option(message_id, option_id)
+        return await self.webhooks.select_option(message_id, option_id, as_lid=as_lid)
 
     async def send_text_reply(
-        self, phone: str, text: str, *, reference_message_id: str | None = None
+        self,
+        phone: str,
+        text: str,
+        *,
+        reference_message_id: str | None = None,
+        as_lid: bool = False,
     ) -> WebhookDelivery:
-        """POST the ``ReceivedCallback`` of ``phone`` sending ``text`` to the bot."""
+        """POST the ``ReceivedCallback`` of ``phone`` sending ``text`` to the bot
+        (from its LID with ``as_lid=True``)."""
         return await self.webhooks.send_text_reply(
-            phone, text, reference_message_id=reference_message_id
+            phone, text, reference_message_id=reference_message_id, as_lid=as_lid
         )
+
+    async def incoming_call(
+        self,
+        phone: str,
+        *,
+        missed: bool = False,
+        video: bool = False,
+        call_id: str | None = None,
+        as_lid: bool = False,
+    ) -> WebhookDelivery:
+        """POST the ``CALL_VOICE`` notification of ``phone`` calling (``missed``:
+        ``CALL_MISSED_VOICE``, or ``CALL_MISSED_VIDEO`` with ``video``)."""
+        return await self.webhooks.incoming_call(
+            phone, missed=missed, video=video, call_id=call_id, as_lid=as_lid
+        )
+
+    async def send_notification(
+        self,
+        phone: str,
+        notification: str,
+        parameters: Iterable[Any] = (),
+        *,
+        call_id: str | None = None,
+        participant_phone: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        from_me: bool = False,
+        as_lid: bool = False,
+    ) -> WebhookDelivery:
+        """POST any system notification (``GROUP_PARTICIPANT_ADD``,
+        ``PROFILE_NAME_UPDATED`` with ``extra={"profileName": ...}``...)."""
+        return await self.webhooks.send_notification(
+            phone,
+            notification,
+            parameters,
+            call_id=call_id,
+            participant_phone=participant_phone,
+            extra=extra,
+            from_me=from_me,
+            as_lid=as_lid,
+        )
+
+    async def waiting_message(
+        self, phone: str, *, view_once: bool = False, as_lid: bool = False
+    ) -> WebhookDelivery:
+        """POST a ``waitingMessage`` placeholder from ``phone`` (no content yet)."""
+        return await self.webhooks.waiting_message(phone, view_once=view_once, as_lid=as_lid)
 
     async def deliver_status(self, message_id: str, status: str = "RECEIVED") -> WebhookDelivery:
         """POST a ``MessageStatusCallback`` (SENT, RECEIVED, READ, READ_BY_ME, PLAYED)."""

@@ -1,0 +1,17 @@
+"""Errors of the sandbox's test controls (not HTTP answers)."""
+
+from __future__ import annotations
+
+__all__ = ["SandboxError", "UnknownButtonError", "UnknownMessageError"]
+
+
+class SandboxError(Exception):
+    """Misuse of the sandbox's test controls (not an HTTP answer)."""
+
+
+class UnknownMessageError(SandboxError, LookupError):
+    """No accepted message has this id."""
+
+
+class UnknownButtonError(SandboxError, LookupError):
+    """The message has no pressable button (or option) with this id."""
