@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import attrs
 
@@ -58,7 +58,7 @@ class _LocalMedia:
 
     @classmethod
     def _field(cls) -> str:
-        return f"{cls.__name__}.{attrs.fields(cls)[1].name}"  # type: ignore[misc]
+        return f"{cls.__name__}.{attrs.fields(cast(Any, cls))[1].name}"
 
     @classmethod
     def from_bytes(
@@ -71,7 +71,8 @@ class _LocalMedia:
         Raises :class:`~zapi_async.ValidationError` for an unsupported format or data
         over WhatsApp's size limit for this kind.
         """
-        return cls(phone, data_uri(cls._field(), cls.media_kind, data, mime_type), **fields)
+        uri = data_uri(cls._field(), cls.media_kind, data, mime_type)
+        return cast(S, cast(Any, cls)(phone, uri, **fields))
 
     @classmethod
     def from_file(

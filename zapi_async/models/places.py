@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, Literal, get_args
+from typing import Any, ClassVar, Literal, cast, get_args
 
 import attrs
 
@@ -44,8 +44,8 @@ LinkType = Literal["SMALL", "MEDIUM", "LARGE"]
 def _degrees(value: str | float) -> str:
     # Z-API's examples send coordinates as strings; numbers keep their shortest form.
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return repr(float(value)) if isinstance(value, float) else str(value)
-    return value
+        return repr(value) if isinstance(value, float) else str(value)
+    return cast(str, value)  # anything else is refused by check_coordinate
 
 
 def _tuple_of(value: Any) -> tuple[Any, ...]:
