@@ -6,6 +6,8 @@
   votes: ``poll_vote`` -> ``pollVote: [{"name": ...}]``.
 * Events: ``canceled`` is always sent (Z-API requires it), ``location`` becomes
   ``{"name": ...}``.
+* Pins: ``messageAction`` and ``pinMessageDuration`` are always sent (both required,
+  even for an unpin), though the model has defaults.
 * :func:`to_query`: the query parameters of ``DELETE /messages``.
 """
 
@@ -14,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..models.actions import DeleteMessage
+import attrs
+
+from ..models.actions import DeleteMessage, PinMessage
 from ..models.interactive import Event, PollMessage, PollVoteMessage
 from ..models.media import AudioMessage, DocumentMessage, VideoMessage
 from .converter import converter, register_renames
@@ -55,7 +59,15 @@ def _event(data: dict[str, Any]) -> None:
         data["location"] = {"name": data["location"]}
 
 
+def _pin(data: dict[str, Any]) -> None:
+    # Defaults are omitted by the converter; Z-API requires both fields.
+    defaults = {f.name: f.default for f in attrs.fields(PinMessage)}
+    data.setdefault("messageAction", defaults["message_action"])
+    data.setdefault("pinMessageDuration", defaults["pin_message_duration"])
+
+
 _reshaped(DocumentMessage, _document)
+_reshaped(PinMessage, _pin)
 _reshaped(PollMessage, _named("poll"))
 _reshaped(PollVoteMessage, _named("pollVote"))
 _reshaped(Event, _event)
