@@ -160,7 +160,7 @@ def build_typed(
         if name == "type" or value is None or (csv and value == ""):
             continue
         if name not in fields:
-            raise CellProblem(name, f"is not a field of a {kind} message")
+            raise CellProblem(name, f"is not a field of type {kind!r}")
         try:
             arguments[name] = _convert(name, str(fields[name].type), value, csv, buttons)
         except (ValidationError, ValueError) as exc:
@@ -173,7 +173,7 @@ def build_typed(
         if field.default is attrs.NOTHING and name not in arguments
     ]
     if missing:
-        raise CellProblem(missing[0], f"required for a {kind} message, but empty")
+        raise CellProblem(missing[0], f"required for type {kind!r}, but empty")
     try:
         return cls(**arguments)  # type: ignore[no-any-return]
     except ValidationError as exc:
