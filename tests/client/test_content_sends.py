@@ -160,7 +160,7 @@ async def test_helpers_build_or_take_a_message(zapi: ZapiClient, sandbox: ZapiSa
     with pytest.raises(ValidationError, match=r"ImageMessage\.image"):
         await zapi.send_image(P, "ftp://x.io/a.png")
     with pytest.raises(TypeError, match="send_image\\(\\) takes a ImageMessage alone"):
-        await zapi.send_image(ImageMessage(P, IMG), caption="x")
+        await zapi.send_image(ImageMessage(P, IMG), caption="x")  # type: ignore[call-overload]
     with pytest.raises(TypeError, match="send_image\\(\\) does not take a VideoMessage"):
         await zapi.send_image(VideoMessage(P, IMG))  # type: ignore[call-overload]
     assert len(sandbox.messages) == 7
@@ -212,8 +212,8 @@ async def test_message_actions(zapi: ZapiClient, sandbox: ZapiSandbox) -> None:
     ]
     forwarded = await zapi.forward_message("5511888888888", sent.message_id, P, delay_message=2)
     assert forwarded == ForwardResult(sandbox.messages[-1].zaap_id)
-    assert await zapi.read_message(P, sent.message_id) is None
-    assert await zapi.delete_message(P, sent.message_id, owner=True) is None
+    assert await zapi.read_message(P, sent.message_id) is None  # type: ignore[func-returns-value]
+    assert await zapi.delete_message(P, sent.message_id, owner=True) is None  # type: ignore[func-returns-value]
     assert [(a.operation, a.params) for a in sandbox.actions] == [
         (
             "forward",

@@ -38,7 +38,7 @@ IMG = "https://x.io/a.png"
 BAD: list[tuple[str, Callable[[], Any], str, str]] = [
     ("image-not-media", lambda: ImageMessage(P, "ftp://x.io/a.png"), "ImageMessage.image", "should be an http(s) URL, Base64"),
     ("image-video-uri", lambda: ImageMessage(P, "data:video/mp4;base64,AAAA"), "ImageMessage.image", "data:image/png;base64"),
-    ("image-view-once", lambda: ImageMessage(P, IMG, view_once=1), "ImageMessage.view_once", "True or False"),
+    ("image-view-once", lambda: ImageMessage(P, IMG, view_once=1), "ImageMessage.view_once", "True or False"),  # type: ignore[arg-type]
     ("image-phone", lambda: ImageMessage("+55 11 99999-9999", IMG), "ImageMessage.phone", "'5511999999999'"),
     ("image-delay", lambda: ImageMessage(P, IMG, delay_message=16), "ImageMessage.delay_message", "[1, 15]"),
     ("gif-image", lambda: GifMessage(P, "data:image/gif;base64,AAAA"), "GifMessage.gif", "data:video/mp4"),
@@ -53,18 +53,18 @@ BAD: list[tuple[str, Callable[[], Any], str, str]] = [
     ("contact-bad-phone", lambda: Contact("Ana", ["abc"]), "Contact.phones[0]", "8-15 digits"),
     ("contacts-not-contact", lambda: ContactsMessage(P, [{"name": "Ana"}]), "ContactsMessage.contacts[0]", "should be a Contact"),
     ("link-end", lambda: LinkMessage(P, "https://z-api.io is great", IMG, "https://z-api.io", "Z", "d"), "LinkMessage.message", "should end with the link_url"),
-    ("link-type", lambda: LinkMessage(P, "https://z-api.io", IMG, "https://z-api.io", "Z", "d", link_type="HUGE"), "LinkMessage.link_type", "SMALL, MEDIUM, LARGE"),
+    ("link-type", lambda: LinkMessage(P, "https://z-api.io", IMG, "https://z-api.io", "Z", "d", link_type="HUGE"), "LinkMessage.link_type", "SMALL, MEDIUM, LARGE"),  # type: ignore[arg-type]
     ("reaction-empty", lambda: ReactionMessage(P, "", "M1"), "ReactionMessage.reaction", "empty"),
-    ("reaction-target", lambda: ReactionMessage(P, "👍", None), "ReactionMessage.message_id", "should be a string"),
+    ("reaction-target", lambda: ReactionMessage(P, "👍", None), "ReactionMessage.message_id", "should be a string"),  # type: ignore[arg-type]
     ("poll-empty", lambda: PollMessage(P, "Q", []), "PollMessage.options", "at least one"),
     ("poll-repeat", lambda: PollMessage(P, "Q", ["a", "a"]), "PollMessage.options[1]", "repeats"),
     ("poll-max", lambda: PollMessage(P, "Q", ["a", "b"], max_options=3), "PollMessage.max_options", "[1, 2]"),
     ("vote-empty", lambda: PollVoteMessage(P, "M", []), "PollVoteMessage.poll_vote", "at least one"),
     ("event-private", lambda: EventMessage(P, Event("E", "2024-01-01T10:00:00")), "EventMessage.phone", "group id"),
-    ("event-call", lambda: Event("E", "2024-01-01", call_link_type="phone"), "Event.call_link_type", "voice, video"),
-    ("event-response", lambda: EventResponseMessage(P, "E1", "MAYBE"), "EventResponseMessage.event_response", "GOING, NOT_GOING"),
-    ("pin-duration", lambda: PinMessage(P, "M1", pin_message_duration="1_year"), "PinMessage.pin_message_duration", "24_hours"),
-    ("delete-owner", lambda: DeleteMessage(P, "M1", "yes"), "DeleteMessage.owner", "True or False"),
+    ("event-call", lambda: Event("E", "2024-01-01", call_link_type="phone"), "Event.call_link_type", "voice, video"),  # type: ignore[arg-type]
+    ("event-response", lambda: EventResponseMessage(P, "E1", "MAYBE"), "EventResponseMessage.event_response", "GOING, NOT_GOING"),  # type: ignore[arg-type]
+    ("pin-duration", lambda: PinMessage(P, "M1", pin_message_duration="1_year"), "PinMessage.pin_message_duration", "24_hours"),  # type: ignore[arg-type]
+    ("delete-owner", lambda: DeleteMessage(P, "M1", "yes"), "DeleteMessage.owner", "True or False"),  # type: ignore[arg-type]
     ("card-image", lambda: CarouselCard("t", "not an image"), "CarouselCard.image", "http(s) URL"),
     ("card-ids", lambda: CarouselCard("t", IMG, [ReplyButton("a", id="1"), ReplyButton("b", id="1")]), "CarouselCard.buttons[1].id", "unique within the card"),
     ("carousel-empty", lambda: CarouselMessage(P, "m", []), "CarouselMessage.carousel", "at least one card"),

@@ -88,7 +88,7 @@ def test_from_bytes_builds_a_data_uri_with_the_sniffed_type() -> None:
         (lambda: AudioMessage.from_bytes(P, VORBIS), "AudioMessage.audio", "Opus"),
         (lambda: ImageMessage.from_bytes(P, b""), "ImageMessage.image", "should not be empty"),
         (lambda: ImageMessage.from_bytes(P, b"????"), "ImageMessage.image", "pass mime_type="),
-        (lambda: ImageMessage.from_bytes(P, "text"), "ImageMessage.image", "should be bytes"),
+        (lambda: ImageMessage.from_bytes(P, "text"), "ImageMessage.image", "should be bytes"),  # type: ignore[arg-type]
         (
             lambda: ImageMessage.from_bytes(P, PNG + bytes(5 * 1024 * 1024)),
             "ImageMessage.image",

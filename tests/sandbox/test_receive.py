@@ -12,8 +12,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from zapi_async.sandbox import SandboxError, ZapiSandbox
 from zapi_async.models.events import ReceivedCallback
+from zapi_async.sandbox import SandboxError, ZapiSandbox
 from zapi_async.webhooks import parse_webhook
 
 PHONE = "5544999999999"
