@@ -51,7 +51,7 @@ BAD: list[tuple[str, Callable[[], Any], str, str]] = [
     ("latitude-bool", lambda: LocationMessage(P, "T", "A", True, "0"), "LocationMessage.latitude", "should be a string"),
     ("contact-no-phone", lambda: Contact("Ana", []), "Contact.phones", "at least one"),
     ("contact-bad-phone", lambda: Contact("Ana", ["abc"]), "Contact.phones[0]", "8-15 digits"),
-    ("contacts-not-contact", lambda: ContactsMessage(P, [{"name": "Ana"}]), "ContactsMessage.contacts[0]", "should be a Contact"),
+    ("contacts-not-contact", lambda: ContactsMessage(P, [{"name": "Ana"}]), "ContactsMessage.contacts[0]", "should be a Contact"),  # type: ignore[list-item]
     ("link-end", lambda: LinkMessage(P, "https://z-api.io is great", IMG, "https://z-api.io", "Z", "d"), "LinkMessage.message", "should end with the link_url"),
     ("link-type", lambda: LinkMessage(P, "https://z-api.io", IMG, "https://z-api.io", "Z", "d", link_type="HUGE"), "LinkMessage.link_type", "SMALL, MEDIUM, LARGE"),  # type: ignore[arg-type]
     ("reaction-empty", lambda: ReactionMessage(P, "", "M1"), "ReactionMessage.reaction", "empty"),

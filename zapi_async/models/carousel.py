@@ -30,9 +30,18 @@ _BUTTON_TYPES = (CallButton, UrlButton, ReplyButton)
 
 
 def _tuple_of(value: Any) -> tuple[Any, ...]:
+    # A lone value is one (checked) item; items are validated in __attrs_post_init__.
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         return (value,)
     return tuple(value)
+
+
+def _buttons(value: Iterable[Button]) -> tuple[Button, ...]:
+    return _tuple_of(value)
+
+
+def _cards(value: Iterable[CarouselCard]) -> tuple[CarouselCard, ...]:
+    return _tuple_of(value)
 
 
 @attrs.frozen
@@ -44,7 +53,7 @@ class CarouselCard:
 
     text: str
     image: str
-    buttons: tuple[Button, ...] = attrs.field(default=(), converter=_tuple_of)
+    buttons: tuple[Button, ...] = attrs.field(default=(), converter=_buttons)
 
     def __attrs_post_init__(self) -> None:
         check_text("CarouselCard.text", self.text)
@@ -78,7 +87,7 @@ class CarouselMessage:
 
     phone: str
     message: str
-    carousel: tuple[CarouselCard, ...] = attrs.field(converter=_tuple_of)
+    carousel: tuple[CarouselCard, ...] = attrs.field(converter=_cards)
     delay_message: int | None = None
 
     def __attrs_post_init__(self) -> None:

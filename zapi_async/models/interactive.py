@@ -50,7 +50,8 @@ _EVENT_RESPONSES: tuple[str, ...] = get_args(EventResponse)
 _GROUP = re.compile(r"[0-9]{6,30}-(?:group|[0-9]{6,14})")
 
 
-def _names(value: Any) -> tuple[Any, ...]:
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    # A lone string is one (refused) item, not its characters; items are checked later.
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         return (value,)
     return tuple(value)

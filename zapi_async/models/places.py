@@ -49,9 +49,18 @@ def _degrees(value: str | float) -> str:
 
 
 def _tuple_of(value: Any) -> tuple[Any, ...]:
+    # A lone value is one (checked) item; items are validated in __attrs_post_init__.
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         return (value,)
     return tuple(value)
+
+
+def _phones(value: Iterable[str]) -> tuple[str, ...]:
+    return _tuple_of(value)
+
+
+def _contacts(value: Iterable[Contact]) -> tuple[Contact, ...]:
+    return _tuple_of(value)
 
 
 @attrs.frozen
@@ -114,7 +123,7 @@ class Contact:
     """One card of a :class:`ContactsMessage`: a ``name``, one or more ``phones``."""
 
     name: str
-    phones: tuple[str, ...] = attrs.field(converter=_tuple_of)
+    phones: tuple[str, ...] = attrs.field(converter=_phones)
     business_description: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -133,7 +142,7 @@ class ContactsMessage:
     endpoint: ClassVar[str] = "send-contacts"
 
     phone: str
-    contacts: tuple[Contact, ...] = attrs.field(converter=_tuple_of)
+    contacts: tuple[Contact, ...] = attrs.field(converter=_contacts)
     message_id: str | None = None
     delay_message: int | None = None
 
