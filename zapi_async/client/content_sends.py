@@ -8,8 +8,8 @@ type checkers both see the constructor's parameters.
 
 from __future__ import annotations
 
-import functools
 import inspect
+import types
 from collections.abc import Callable, Coroutine
 from typing import Any, Generic, ParamSpec, Protocol, TypeVar, overload
 
@@ -96,7 +96,7 @@ class _SendHelper(Generic[P, M]):
             function = self.__dict__["_cached"] = self._function()
         if obj is None:
             return function
-        return functools.partial(function, obj)
+        return types.MethodType(function, obj)
 
 
 class ContentSends(ClientCalls):
