@@ -24,6 +24,10 @@ Every exception the library raises derives from :class:`ZapiError`::
     │   └── LimiterUnavailableError (also a ConnectionError) the shared limiter's Redis
     │                              stayed unreachable
     ├── InstanceDisconnectedError  the instance's phone is not connected
+    ├── DownloadError              a media download failed (status, redirect, stream)
+    │   ├── DownloadTooLargeError  the media is bigger than ``max_bytes``
+    │   ├── DownloadTimeoutError   (also a TimeoutError) the media host was too slow
+    │   └── DownloadTypeError      the media host sent another type than expected
     ├── WebhookError               (also a ValueError) a webhook body that cannot be parsed
     ├── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
     │                              WebhookRouter
@@ -48,6 +52,10 @@ __all__ = [
     "ClientClosedError",
     "DailyCapReachedError",
     "DeliveryUnknownError",
+    "DownloadError",
+    "DownloadTimeoutError",
+    "DownloadTooLargeError",
+    "DownloadTypeError",
     "EventNotBoundError",
     "InstanceDisconnectedError",
     "LimiterUnavailableError",
@@ -293,6 +301,40 @@ class WireFormatError(ZapiError, ValueError):
     def __init__(self, *errors: str) -> None:
         self.errors = errors
         super().__init__("; ".join(errors))
+
+
+class DownloadError(ZapiError):
+    """A media download failed: ``url`` (shown without its query string, which may
+    hold a signature), ``reason``, and the HTTP ``status`` when there was one."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
+        self.url = url
+        self.reason = reason
+        self.status = status
+        super().__init__(f"download of {url} failed: {reason}")
+
+
+class DownloadTooLargeError(DownloadError):
+    """The media is bigger than the download's ``max_bytes``; nothing is kept."""
+
+    def __init__(self, url: str, max_bytes: int, size: int | None = None) -> None:
+        self.max_bytes = max_bytes
+        self.size = size
+        told = f" (the host announced {size} bytes)" if size is not None else ""
+        super().__init__(url, f"more than max_bytes={max_bytes} bytes{told}")
+
+
+class DownloadTimeoutError(DownloadError, TimeoutError):
+    """The media host did not deliver the whole file within the download's timeout."""
+
+
+class DownloadTypeError(DownloadError):
+    """The media host's ``Content-Type`` is not the type the content announced."""
+
+    def __init__(self, url: str, content_type: str, expected: str) -> None:
+        self.content_type = content_type
+        self.expected = expected
+        super().__init__(url, f"the host sent {content_type!r}, expected {expected}")
 
 
 class WebhookError(ZapiError, ValueError):

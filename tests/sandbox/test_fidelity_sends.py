@@ -8,9 +8,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.support.credentials import PHONE
 from zapi_async.sandbox import ZapiSandbox
 
-from .conftest import PHONE, call
+from .conftest import call
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n-not-really-an-image").decode()
 IMAGE_LIST = {

@@ -11,6 +11,9 @@ Columns (CSV header) / keys (JSONL objects):
   in JSONL the same string or a list of ``{"type": "REPLY", "id": ..., "label": ...}``
   objects (Z-API's ``buttonActions`` form). A row without buttons is a plain text
   message (``send-text``).
+* ``type`` (optional): ``text``/``buttons`` (the columns above), or any content
+  type of :data:`~zapi_async.cli.content_rows.TYPES` (``image``, ``document``,
+  ``poll``...), whose fields are then the columns (see :mod:`.content_rows`).
 
 Every problem names the file line and the column, so a person can fix the file.
 """
@@ -31,6 +34,7 @@ from ..models.buttons import Button, CallButton, ReplyButton, UrlButton
 from ..models.messages import ButtonActionsMessage, Message
 from ..models.text import TextMessage
 from ..wire import to_wire
+from .content_rows import LEGACY_TYPES, TYPED_COLUMNS, CellProblem, build_typed
 
 __all__ = [
     "COLUMNS",
@@ -46,6 +50,8 @@ __all__ = [
 #: Every column (CSV) or key (JSONL) a campaign row may have.
 COLUMNS = ("phone", "message", "title", "footer", "image", "buttons")
 _REQUIRED = ("phone", "message")
+#: Columns of a file with a ``type`` column: the legacy ones and every typed field.
+_KNOWN_COLUMNS = {*COLUMNS, "type", *TYPED_COLUMNS}
 _BUTTON_SYNTAX = "reply:ID=LABEL, url:LABEL=URL or call:LABEL=PHONE"
 _KINDS = {"CALL": "call", "URL": "url", "REPLY": "reply"}
 
@@ -146,8 +152,32 @@ def _column_of(error: ValidationError) -> str:
     return name.split("[", 1)[0].split(".", 1)[0]
 
 
-def build_message(values: Mapping[str, Any]) -> Message:
-    """The message described by one row (keys from :data:`COLUMNS`)."""
+def _any_buttons(value: Any) -> list[Button]:
+    try:
+        if isinstance(value, str):
+            return parse_buttons(value)
+        if isinstance(value, list):
+            return _json_buttons(value)
+    except InputProblem as exc:
+        raise ValidationError("buttons", exc.problem) from None
+    raise ValidationError("buttons", "should be a string or a list of button objects")
+
+
+def build_message(values: Mapping[str, Any], *, csv: bool = False) -> Message:
+    """The message described by one row (keys from :data:`COLUMNS`, or a ``type``
+    and that type's fields)."""
+    kind = values.get("type")
+    if kind not in (None, "", *LEGACY_TYPES):
+        if not isinstance(kind, str):
+            raise InputProblem("type", f"should be a string, but was {type(kind).__name__}")
+        try:
+            return build_typed(kind.strip().lower(), values, csv=csv, buttons=_any_buttons)
+        except CellProblem as exc:
+            raise InputProblem(exc.field, exc.problem) from None
+    values = {key: value for key, value in values.items() if key != "type"}
+    extra = sorted(key for key, value in values.items() if key not in COLUMNS and value)
+    if extra:
+        raise InputProblem(extra[0], "is not a column of a text or buttons row (set type)")
     for key in _REQUIRED:
         if values.get(key) in (None, ""):
             raise InputProblem(key, "required, but empty")
@@ -181,9 +211,9 @@ def _fingerprint(message: Message) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _row(line: int, values: Mapping[str, Any]) -> InputRow | BadRow:
+def _row(line: int, values: Mapping[str, Any], *, csv: bool = False) -> InputRow | BadRow:
     try:
-        message = build_message(values)
+        message = build_message(values, csv=csv)
     except InputProblem as exc:
         return BadRow(line, exc.field, exc.problem)
     return InputRow(line, message, _fingerprint(message))
@@ -208,11 +238,13 @@ def _csv_rows(path: Path, unknown: list[str]) -> Iterator[InputRow | BadRow]:
         if header is None:
             return
         names = [name.strip().lower() for name in header]
-        for key in _REQUIRED:
+        for key in _REQUIRED if "type" not in names else ("phone",):
             if key not in names:
                 yield BadRow(reader.line_num, key, "missing column in the header line")
                 return
-        unknown.extend(name for name in names if name not in COLUMNS)
+        known = _KNOWN_COLUMNS if "type" in names else set(COLUMNS)
+        unknown.extend(name for name in names if name not in known)
+        names = [name if name in known else "" for name in names]
         previous_end = reader.line_num
         for record in reader:
             line, previous_end = previous_end + 1, reader.line_num
@@ -221,7 +253,8 @@ def _csv_rows(path: Path, unknown: list[str]) -> Iterator[InputRow | BadRow]:
             if len(record) > len(names):
                 yield BadRow(line, "-", f"{len(record)} cells but the header has {len(names)}")
                 continue
-            yield _row(line, dict(zip(names, (cell.strip() for cell in record), strict=False)))
+            cells = zip(names, (cell.strip() for cell in record), strict=False)
+            yield _row(line, {name: cell for name, cell in cells if name}, csv=True)
 
 
 def _jsonl_rows(path: Path) -> Iterator[InputRow | BadRow]:
@@ -237,7 +270,7 @@ def _jsonl_rows(path: Path) -> Iterator[InputRow | BadRow]:
             if not isinstance(values, dict):
                 yield BadRow(line, "-", "expected a JSON object")
                 continue
-            extra = sorted(set(values) - set(COLUMNS))
+            extra = sorted(set(values) - (_KNOWN_COLUMNS if "type" in values else set(COLUMNS)))
             if extra:
                 yield BadRow(line, extra[0], f"unknown key (expected {', '.join(COLUMNS)})")
                 continue

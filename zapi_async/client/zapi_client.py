@@ -28,12 +28,16 @@ from ..http.transport import Transport
 from ..limits.pacing import PacedLimiter, PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, Unlimited
 from ..models._checks import check_text
+from ..models.carousel import CarouselMessage, CarouselPolicy, check_carousel
 from ..models.messages import ButtonActionsMessage, Message, SendResult
 from ..sending.bulk import send_many
 from ..sending.outcomes import Outcome
 from ..splitter import ButtonPolicy, check_compliant
 from ..wire import to_wire
+from .actions import MessageActions
+from .content_sends import ContentSends
 from .instance_calls import InstanceCalls
+from .media import MediaDownloads
 from .named_sends import NamedSends
 
 __all__ = ["RetryObserver", "ZapiClient"]
@@ -41,7 +45,7 @@ __all__ = ["RetryObserver", "ZapiClient"]
 M = TypeVar("M", bound=Message)
 
 
-class ZapiClient(NamedSends, InstanceCalls):
+class ZapiClient(NamedSends, ContentSends, MessageActions, MediaDownloads, InstanceCalls):
     """Async client for one Z-API instance.
 
     ``instance_id`` and ``token`` identify the instance; ``client_token`` is the
@@ -53,7 +57,8 @@ class ZapiClient(NamedSends, InstanceCalls):
     running loop, with a connector tuned by ``pool`` and closed by :meth:`close` or
     ``async with``. ``limiter`` paces every HTTP request (default: unlimited, but
     a 429 still pauses all concurrent requests of this client); ``policy`` decides
-    how button messages are split.
+    how button messages are split; ``carousel_policy`` what carousel cards may
+    carry (cards are checked, never split).
     """
 
     def __init__(
@@ -69,6 +74,7 @@ class ZapiClient(NamedSends, InstanceCalls):
         retry: RetryPolicy = RetryPolicy(),
         policy: ButtonPolicy = ButtonPolicy(),
         limiter: Limiter | None = None,
+        carousel_policy: CarouselPolicy = CarouselPolicy(),
     ) -> None:
         check_text("ZapiClient.instance_id", instance_id)
         check_text("ZapiClient.token", token)
@@ -84,6 +90,7 @@ class ZapiClient(NamedSends, InstanceCalls):
         self.timeouts = timeouts
         self.retry = retry
         self.policy = policy
+        self.carousel_policy = carousel_policy
         self.limiter: Limiter = limiter if limiter is not None else Unlimited()
         self._transport = Transport(
             base_url=self.base_url,
@@ -132,8 +139,11 @@ class ZapiClient(NamedSends, InstanceCalls):
 
         Button messages are split per the client's ``policy`` (or, with
         ``split=False``, checked and refused with :class:`~zapi_async.ValidationError`
-        when they do not comply).
+        when they do not comply). Carousels are checked against ``carousel_policy``
+        and refused the same way (never split).
         """
+        if isinstance(message, CarouselMessage):
+            check_carousel(message, self.carousel_policy)
         if isinstance(message, ButtonActionsMessage):
             if split:
                 return list(splitter.split(message, self.policy))

@@ -12,12 +12,15 @@ from ..errors import ValidationError
 from .chat_ids import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, ChatKind, chat_kind
 
 __all__ = [
+    "check_choice",
+    "check_coordinate",
     "check_delay",
     "check_dial_number",
     "check_group",
     "check_http_url",
     "check_image",
     "check_media",
+    "check_optional_bool",
     "check_optional_id",
     "check_optional_text",
     "check_recipient",
@@ -42,6 +45,7 @@ _HTTP_URL = re.compile(
 )
 _BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
 _DATA_URI = re.compile(r"data:([a-z]+)/[A-Za-z0-9.+-]+;base64,")
+_NUMBER = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]+)?")
 _EXAMPLE_SUBTYPE = {"image": "png", "video": "mp4", "audio": "mpeg", "application": "pdf"}
 
 
@@ -171,11 +175,12 @@ def check_http_url(field: str, value: object) -> None:
         raise ValidationError(field, f"should be a URL with a host name, but was {_preview(value)}")
 
 
-def check_media(field: str, value: object, media: str) -> None:
+def check_media(field: str, value: object, media: str | None) -> None:
     """An http(s) URL, raw Base64 or a ``data:<media>/...;base64,`` URI.
 
     ``media`` is the MIME top-level type the data URI must name (``"image"``,
-    ``"video"``, ``"audio"``...). One rule for every kind of media Z-API takes.
+    ``"video"``, ``"audio"``...), or ``None`` for any (documents). One rule for
+    every kind of media Z-API takes.
     """
     if not isinstance(value, str):
         raise not_a_string(field, value)
@@ -185,17 +190,18 @@ def check_media(field: str, value: object, media: str) -> None:
     payload = value
     if value.startswith("data:"):
         match = _DATA_URI.match(value)
-        if not match or match.group(1) != media:
+        if not match or (media is not None and match.group(1) != media):
+            top = media or "application"
             raise ValidationError(
                 field,
-                f"should be a data URI like 'data:{media}/{_EXAMPLE_SUBTYPE.get(media, '...')}"
+                f"should be a data URI like 'data:{top}/{_EXAMPLE_SUBTYPE.get(top, '...')}"
                 f";base64,<data>', but was {_preview(value)}",
             )
         payload = value[match.end() :]
     if not _is_base64(payload):
         raise ValidationError(
             field,
-            f"should be an http(s) URL, Base64 data or a data:{media}/...;base64, URI, "
+            f"should be an http(s) URL, Base64 data or a data:{media or '<type>'}/...;base64, URI, "
             f"but was {_preview(value)}",
         )
 
@@ -230,6 +236,30 @@ def check_optional_id(field: str, value: object) -> None:
         raise not_a_string(field, value)
     if not value:
         raise ValidationError(field, "should not be empty (omit it instead)")
+
+
+def check_optional_bool(field: str, value: object) -> None:
+    """``None``, ``True`` or ``False`` (not ``0``/``1`` or ``"true"``)."""
+    if value is not None and not isinstance(value, bool):
+        raise ValidationError(field, f"should be True or False, but was {value!r}")
+
+
+def check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
+    """One of the strings ``choices`` (Z-API's enumerations, case-sensitive)."""
+    if value not in choices:
+        raise ValidationError(field, f"should be one of {', '.join(choices)}, but was {value!r}")
+
+
+def check_coordinate(field: str, value: object, limit: int) -> None:
+    """A decimal degree string (``"-23.0696347"``) within ``[-limit, limit]``."""
+    if not isinstance(value, str):
+        raise not_a_string(field, value)
+    if not _NUMBER.fullmatch(value) or abs(float(value)) > limit:
+        raise ValidationError(
+            field,
+            f"should be decimal degrees in range [-{limit}, {limit}] (e.g. '-23.0696347'), "
+            f"but was {value!r}",
+        )
 
 
 def _is_base64(payload: str) -> bool:

@@ -16,6 +16,7 @@ from .faults import Decision, Fault, FaultInjector, FaultKind, FaultPlan, Latenc
 from .records import (
     AcceptKey,
     MessageState,
+    RecordedAction,
     RecordedHeaders,
     RecordedMessage,
     RecordedRequest,
@@ -38,6 +39,7 @@ __all__ = [
     "FaultPlan",
     "Latency",
     "MessageState",
+    "RecordedAction",
     "RecordedHeaders",
     "RecordedMessage",
     "RecordedRequest",

@@ -17,8 +17,15 @@ from typing import Any
 
 import attrs
 
-from .records import MessageLog, MessageState, RecordedHeaders, RecordedMessage
-from .validation import SEND_ENDPOINTS, BodyError, validate_queue_page, validate_send
+from .content_contracts import (
+    ACTION_ENDPOINTS,
+    is_send_endpoint,
+    validate_action,
+    validate_any_send,
+    validate_delete_query,
+)
+from .records import MessageLog, MessageState, RecordedAction, RecordedHeaders, RecordedMessage
+from .validation import BodyError, validate_queue_page
 
 __all__ = ["DEFAULT_QUEUE_LIMIT", "IdFactory", "Reply", "SandboxInstance", "allowed_methods"]
 
@@ -33,8 +40,11 @@ STATUS_DISCONNECTED = "You are not connected."
 
 def allowed_methods(endpoint: str) -> dict[str, str] | None:
     """``{method: operation}`` for a known endpoint path, else ``None`` (unknown: 404)."""
-    if endpoint in SEND_ENDPOINTS:
+    if is_send_endpoint(endpoint):
         return {"POST": "send"}
+    if endpoint in ACTION_ENDPOINTS:
+        method, operation = ACTION_ENDPOINTS[endpoint]
+        return {method: operation}
     if endpoint == "status":
         return {"GET": "status"}
     if endpoint == "queue":
@@ -129,6 +139,8 @@ class SandboxInstance:
         self.queue_limit = queue_limit
         self.strict = strict
         self.connected = True
+        #: Forwards, reads and deletes, in arrival order.
+        self.actions: list[RecordedAction] = []
         self._queue: list[tuple[int, RecordedMessage]] = []
         self._seq = 0
 
@@ -167,6 +179,8 @@ class SandboxInstance:
         try:
             if operation == "send":
                 return self._send(endpoint, body, headers)
+            if operation in ("forward", "read", "delete_message"):
+                return self._action(operation, endpoint, body, query, headers)
             if operation == "status":
                 return Reply(200, self.status())
             if operation == "queue_page":
@@ -194,8 +208,11 @@ class SandboxInstance:
 
     # -- operations ---------------------------------------------------------------------
 
-    def _send(self, endpoint: str, body: Any, headers: RecordedHeaders) -> Reply:
-        body = validate_send(endpoint, body, strict=self.strict)
+    def _send(
+        self, endpoint: str, body: Any, headers: RecordedHeaders, *, validated: bool = False
+    ) -> Reply:
+        if not validated:
+            body = validate_any_send(endpoint, body, strict=self.strict)
         if not self.connected and len(self._queue) >= self.queue_limit:
             return Reply(
                 400,
@@ -219,6 +236,26 @@ class SandboxInstance:
             self._seq += 1
             self._queue.append((self._seq, record))
         return Reply(200, record.response(), record=record)
+
+    def _action(
+        self,
+        operation: str,
+        endpoint: str,
+        body: Any,
+        query: Mapping[str, str],
+        headers: RecordedHeaders,
+    ) -> Reply:
+        if operation == "delete_message":
+            params = validate_delete_query(query)
+            self.actions.append(RecordedAction(operation, params, self.clock()))
+            return Reply(204, None)
+        params = validate_action(operation, body, strict=self.strict)
+        self.actions.append(RecordedAction(operation, params, self.clock()))
+        if operation == "read":
+            return Reply(204, None)
+        # A forward is a new message in the target chat; Z-API documents {zaapId} only.
+        reply = self._send(endpoint, params, headers, validated=True)
+        return Reply(reply.status, {"zaapId": reply.body["zaapId"]}, record=reply.record)
 
     def _queue_item(self, record: RecordedMessage) -> dict[str, Any]:
         created = datetime.fromtimestamp(record.wall, tz=timezone.utc)

@@ -28,6 +28,7 @@ __all__ = [
     "AcceptKey",
     "MessageLog",
     "MessageState",
+    "RecordedAction",
     "RecordedHeaders",
     "RecordedMessage",
     "RecordedRequest",
@@ -164,6 +165,17 @@ class RecordedMessage:
     def response(self) -> dict[str, str]:
         """The JSON Z-API answers for this send: ``{zaapId, messageId, id}``."""
         return {"zaapId": self.zaap_id, "messageId": self.message_id, "id": self.message_id}
+
+
+@attrs.frozen
+class RecordedAction:
+    """A message action the sandbox accepted: ``operation`` (``"forward"``, ``"read"``,
+    ``"delete_message"``), its ``params`` (the JSON body, or the query of a delete)
+    and when it arrived."""
+
+    operation: str
+    params: dict[str, Any]
+    monotonic: float
 
 
 @attrs.frozen

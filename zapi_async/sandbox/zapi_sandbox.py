@@ -16,11 +16,20 @@ from types import TracebackType
 from typing import Any
 
 from .faults import FaultInjector, FaultPlan
+from .incoming import content_object, store_media_values
 from .instance import DEFAULT_QUEUE_LIMIT, IdFactory, SandboxInstance
+from .media_store import MediaStore
 from .payloads import lid_for
-from .records import AcceptKey, MessageLog, MessageState, RecordedMessage, RecordedRequest
+from .records import (
+    AcceptKey,
+    MessageLog,
+    MessageState,
+    RecordedAction,
+    RecordedMessage,
+    RecordedRequest,
+)
 from .server import Credentials, SandboxServer
-from .webhook_sender import WebhookDelivery, WebhookSender
+from .webhook_sender import SandboxError, WebhookDelivery, WebhookSender, received_payload
 
 __all__ = ["ZapiSandbox"]
 
@@ -176,6 +185,16 @@ class ZapiSandbox:
     def requests(self) -> list[RecordedRequest]:
         """Every HTTP request, in arrival order, with the status answered."""
         return self.log.requests
+
+    @property
+    def actions(self) -> list[RecordedAction]:
+        """Forwards, reads and deletes of messages, in arrival order."""
+        return self.instance.actions
+
+    @property
+    def media(self) -> MediaStore:
+        """The files served under ``/_media/`` (media of :meth:`receive` webhooks)."""
+        return self._server.media
 
     def messages_to(self, phone: str) -> list[RecordedMessage]:
         """Accepted messages for ``phone``, in arrival order."""
@@ -373,3 +392,63 @@ class ZapiSandbox:
         """POST the ``DeliveryCallback`` of ``message_id``; pass ``error`` (and
         ``error_code``, e.g. ``"SHADOW_BAN"``) to report a failed send."""
         return await self.webhooks.deliver_delivery(message_id, error=error, error_code=error_code)
+
+    async def receive(
+        self,
+        phone: str,
+        content: str | Mapping[str, Any],
+        /,
+        *,
+        reference_message_id: str | None = None,
+        participant_phone: str | None = None,
+        sender_name: str = "Sandbox User",
+        **fields: Any,
+    ) -> WebhookDelivery:
+        """POST the ``ReceivedCallback`` of ``phone`` sending content to the bot.
+
+        ``content`` is a kind with its fields in snake_case (``receive(phone, "image",
+        caption="hi", data=png_bytes, mime_type="image/png")``), or Z-API's raw content
+        object (``receive(phone, {"image": {...}})``, where ``…Url`` values given as
+        bytes are stored and served). Kinds: ``text`` (``message``), ``image``,
+        ``audio``, ``video``, ``document``, ``sticker`` (``data``, ``mime_type`` and
+        Z-API's other keys), ``location`` (``latitude``, ``longitude``), ``contact``
+        (``display_name``, ``phones``), ``reaction`` (``value``, ``message_id``),
+        ``poll`` (``question``, ``options``), ``poll_vote`` (``poll_message_id``,
+        ``options``). Media URLs point at the sandbox (``/_media/<id>``).
+        """
+        hooks = self.webhooks
+        if isinstance(content, str):
+            objects = content_object(
+                content,
+                fields,
+                store=self.media,
+                base_url=self.base_url,
+                sender_phone=participant_phone or phone,
+                now_ms=int(hooks.wall_clock() * 1000),
+                referenced=lambda message_id: self._referenced(phone, message_id),
+            )
+        else:
+            if fields:
+                raise SandboxError("pass either a raw content mapping or a kind with fields")
+            objects = store_media_values(content, self.media, self.base_url)
+        payload = received_payload(
+            instance_id=self.instance_id,
+            phone=phone,
+            message_id=hooks.ids.message_id(),
+            momment=int(hooks.wall_clock() * 1000),
+            content=objects,
+            connected_phone=hooks.connected_phone,
+            reference_message_id=reference_message_id,
+            sender_name=sender_name,
+            participant_phone=participant_phone,
+        )
+        return await hooks.post(payload)
+
+    def _referenced(self, phone: str, message_id: str) -> dict[str, Any]:
+        record = self.find(message_id)
+        return {
+            "messageId": message_id,
+            "fromMe": record is not None,
+            "phone": record.phone if record is not None else phone,
+            "participant": None,
+        }

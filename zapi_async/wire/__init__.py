@@ -10,15 +10,18 @@ change a shape):
   JSON paths in wire names.
 * :mod:`~zapi_async.wire.lists`: the nested ``buttonList`` / ``optionList`` objects.
 * :mod:`~zapi_async.wire.instance`: the server queue's PascalCase keys.
+* :mod:`~zapi_async.wire.content`: media, poll, event and delete-message shapes.
 * :mod:`~zapi_async.wire.events`: webhook events dispatched on ``type``.
 
 Models (:mod:`zapi_async.models`) import nothing of cattrs.
 """
 
 from ..errors import WireFormatError
+from . import content as _content
 from . import events as _events
 from . import instance as _instance
 from . import lists as _lists
+from .content import to_query
 from .converter import converter, from_wire, register_renames, to_camel, to_wire
 from .events import structure_event
 
@@ -29,7 +32,8 @@ __all__ = [
     "register_renames",
     "structure_event",
     "to_camel",
+    "to_query",
     "to_wire",
 ]
 
-del _events, _instance, _lists
+del _content, _events, _instance, _lists
