@@ -8,6 +8,8 @@ the button label) and POSTs them with its own :class:`aiohttp.ClientSession`.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -16,10 +18,17 @@ import aiohttp
 import attrs
 
 from .instance import IdFactory
-from .records import BUTTON_LIST_ENDPOINTS, MessageLog, MessageState, RecordedMessage
+from .records import (
+    BUTTON_LIST_ENDPOINTS,
+    MessageLog,
+    MessageState,
+    RecordedMessage,
+    WebhookAttempt,
+)
 
 __all__ = [
     "MESSAGE_STATUSES",
+    "NoWebhookUrlError",
     "SandboxError",
     "UnknownButtonError",
     "UnknownMessageError",
@@ -49,6 +58,10 @@ class UnknownMessageError(SandboxError, LookupError):
 
 class UnknownButtonError(SandboxError, LookupError):
     """The message has no pressable button (or option) with this id."""
+
+
+class NoWebhookUrlError(SandboxError):
+    """A webhook was due but no webhook URL is configured."""
 
 
 def redact_url(url: str) -> str:
@@ -207,6 +220,10 @@ class WebhookSender:
         self.connected_phone = connected_phone
         #: Where webhooks go; ``None`` until configured.
         self.url = url
+        #: Called with every :class:`WebhookAttempt`, failed ones included.
+        self.listeners: list[Callable[[WebhookAttempt], None]] = []
+        #: Display names of people (``phone -> name``) for ``senderName``/``chatName``.
+        self.names: dict[str, str] = {}
         self._session: aiohttp.ClientSession | None = None
 
     def _momment(self) -> int:
@@ -226,18 +243,33 @@ class WebhookSender:
     async def post(self, payload: dict[str, Any], *, url: str | None = None) -> WebhookDelivery:
         """POST ``payload`` as JSON to ``url`` (default :attr:`url`); return the outcome.
 
-        A connection failure raises the :mod:`aiohttp` error; any HTTP status is returned.
+        A connection failure raises the :mod:`aiohttp` error; any HTTP status is
+        returned. Every attempt, failed or not, goes to :attr:`listeners`.
         """
         target = url or self.url
+        wall, started = self.wall_clock(), time.perf_counter()
         if not target:
-            raise SandboxError("no webhook URL: set sandbox.webhook_url first")
+            self._notify(WebhookAttempt(None, payload, None, "", 0.0, wall, "no webhook URL"))
+            raise NoWebhookUrlError("no webhook URL: set sandbox.webhook_url first")
         if self._session is None:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT)
             )
-        async with self._session.post(target, json=payload) as response:
-            text = await response.text()
-            return WebhookDelivery(target, payload, response.status, text)
+        try:
+            async with self._session.post(target, json=payload) as response:
+                text = await response.text()
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            latency = time.perf_counter() - started
+            self._notify(WebhookAttempt(target, payload, None, "", latency, wall, error))
+            raise
+        latency = time.perf_counter() - started
+        self._notify(WebhookAttempt(target, payload, response.status, text, latency, wall))
+        return WebhookDelivery(target, payload, response.status, text)
+
+    def _notify(self, attempt: WebhookAttempt) -> None:
+        for listener in self.listeners:
+            listener(attempt)
 
     async def press_button(
         self, message_id: str, button_id: str, *, participant_phone: str | None = None
@@ -340,6 +372,7 @@ class WebhookSender:
             content=content,
             connected_phone=self.connected_phone,
             reference_message_id=reference,
+            sender_name=self.names.get(phone, "Sandbox User"),
             participant_phone=participant_phone,
         )
         return await self.post(payload)
