@@ -9,7 +9,7 @@
   const ui = {
     chat: null, // the open chat id
     snapshot: null,
-    loading: false,
+    loading: null, // the state request in flight (a promise)
     again: false,
     items: new Map(), // message key -> {sig, node}
     hooks: new Map(), // webhook seq -> node
@@ -149,24 +149,28 @@
     return answer;
   }
 
-  async function refresh() {
-    if (ui.loading) { ui.again = true; return; }
-    ui.loading = true;
-    try {
-      do {
-        ui.again = false;
-        const query = ui.chat ? `?chat=${encodeURIComponent(ui.chat)}` : "";
-        const response = await fetch(API + "state" + query);
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        ui.snapshot = await response.json();
-        render(ui.snapshot);
-      } while (ui.again);
-    } catch (error) {
-      $("connection").textContent = "sandbox unreachable";
-      $("connection").className = "badge off";
-    } finally {
-      ui.loading = false;
-    }
+  // One state request at a time; a change during a request asks for one more. The
+  // promise resolves once the page shows a state at least as new as the call.
+  function refresh() {
+    if (ui.loading) { ui.again = true; return ui.loading; }
+    ui.loading = (async () => {
+      try {
+        do {
+          ui.again = false;
+          const query = ui.chat ? `?chat=${encodeURIComponent(ui.chat)}` : "";
+          const response = await fetch(API + "state" + query);
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          ui.snapshot = await response.json();
+          render(ui.snapshot);
+        } while (ui.again);
+      } catch (error) {
+        $("connection").textContent = "sandbox unreachable";
+        $("connection").className = "badge off";
+      } finally {
+        ui.loading = null;
+      }
+    })();
+    return ui.loading;
   }
 
   // -- chat list ----------------------------------------------------------------------
@@ -471,7 +475,7 @@
   function renderFaults(faults) {
     const items = faults.scripted.map((f) => el("li", {
       text: `${f.kind}${f.kind === "error" ? " " + f.status : ""}${f.retryAfter !== null ? ` (Retry-After ${f.retryAfter})` : ""}`
-        + ` × ${f.remaining} on ${f.endpoint || "any endpoint"}`,
+        + ` on ${f.endpoint || "any endpoint"}: ${f.remaining} left`,
     }));
     for (const [endpoint, seconds] of Object.entries(faults.latency)) {
       items.push(el("li", { text: `latency ${seconds} s on ${endpoint === "*" ? "every endpoint" : endpoint}` }));
