@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 from typing import Any
@@ -11,7 +12,7 @@ import aiohttp
 import pytest
 
 from zapi_async import ButtonActionsMessage, CallButton, ReplyButton, UrlButton, ZapiClient
-from zapi_async.sandbox import ZapiSandbox
+from zapi_async.sandbox import ZapiSandbox, serve_sandbox
 from zapi_async.sandbox.inspector import ControlClient, ControlError, run_control
 from zapi_async.sandbox.records import RecordedHeaders, RecordedMessage
 
@@ -348,3 +349,30 @@ async def test_run_control_prints_json_and_exit_codes(
     code, _, err = await asyncio.to_thread(run, "state", url="http://127.0.0.1:9/")
     assert code == 3
     assert "no sandbox inspector at http://127.0.0.1:9/" in err
+
+
+async def test_the_runner_serves_and_prints_the_inspector() -> None:
+    lines: list[str] = []
+    ready: asyncio.Future[ZapiSandbox] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(
+        serve_sandbox(port=0, token=TOKEN, echo=lines.append, on_ready=ready.set_result)
+    )
+    sandbox = await ready
+    async with aiohttp.ClientSession() as http, http.get(sandbox.inspector_url) as response:
+        assert response.status == 200
+        assert "Z-API sandbox inspector" in await response.text()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    assert f"  inspector   : {sandbox.inspector_url}" in lines
+    assert TOKEN not in "\n".join(lines)
+    quiet: list[str] = []
+    started: asyncio.Future[ZapiSandbox] = asyncio.get_running_loop().create_future()
+    off = asyncio.create_task(
+        serve_sandbox(port=0, inspector=False, echo=quiet.append, on_ready=started.set_result)
+    )
+    assert (await started).inspector is None
+    off.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await off
+    assert not any("inspector" in line for line in quiet)
