@@ -355,7 +355,9 @@ async def test_the_runner_serves_and_prints_the_inspector() -> None:
     lines: list[str] = []
     ready: asyncio.Future[ZapiSandbox] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(
-        serve_sandbox(port=0, token=TOKEN, echo=lines.append, on_ready=ready.set_result)
+        serve_sandbox(
+            port=0, token=TOKEN, inspector=True, echo=lines.append, on_ready=ready.set_result
+        )
     )
     sandbox = await ready
     async with aiohttp.ClientSession() as http, http.get(sandbox.inspector_url) as response:
@@ -368,9 +370,7 @@ async def test_the_runner_serves_and_prints_the_inspector() -> None:
     assert TOKEN not in "\n".join(lines)
     quiet: list[str] = []
     started: asyncio.Future[ZapiSandbox] = asyncio.get_running_loop().create_future()
-    off = asyncio.create_task(
-        serve_sandbox(port=0, inspector=False, echo=quiet.append, on_ready=started.set_result)
-    )
+    off = asyncio.create_task(serve_sandbox(port=0, echo=quiet.append, on_ready=started.set_result))
     assert (await started).inspector is None
     off.cancel()
     with contextlib.suppress(asyncio.CancelledError):

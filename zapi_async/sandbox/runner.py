@@ -49,7 +49,7 @@ async def serve_sandbox(
     client_token: str | None = None,
     seed: int = 0,
     webhook_url: str | None = None,
-    inspector: bool = True,
+    inspector: bool = False,
     inspector_port: int | None = None,
     echo: Callable[[str], Any] = print,
     on_ready: Callable[[ZapiSandbox], Any] | None = None,
@@ -59,9 +59,9 @@ async def serve_sandbox(
     ``token`` defaults to :data:`DEFAULT_TOKEN`, which is printed (it is public); a
     token you pass is never printed, nor the Client-Token. ``seed`` drives the
     generated ids and random faults; ``webhook_url`` is where webhooks go (shown
-    redacted). ``inspector`` (default True) serves the inspector page on
-    ``host:inspector_port`` (default ``port + 1``; a free port when ``port`` is 0)
-    and prints its URL. ``echo`` (default :func:`print`) writes the banner.
+    redacted). ``inspector`` (default False; the command passes True) serves the
+    inspector page on ``host:inspector_port`` (default ``port + 1``; a free port
+    when ``port`` is 0) and prints its URL. ``echo`` (default :func:`print`) writes the banner.
     """
     sandbox = ZapiSandbox(
         instance_id,
