@@ -21,6 +21,7 @@ from zapi_async import (
     ZapiClient,
 )
 from zapi_async.sandbox import ZapiSandbox
+from zapi_async.sandbox.records import RecordedHeaders, RecordedMessage
 
 from .inspector_fixtures import (
     CLIENT_TOKEN,
@@ -228,3 +229,106 @@ async def test_phone_width_and_keyboard(
     await expect(page.locator('.chat-item[data-chat="999999999999999@lid"]')).to_be_focused()
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def record(sandbox: ZapiSandbox, endpoint: str, body: dict[str, Any]) -> str:
+    """Record a send as if the fake Z-API had accepted it (for endpoints it does not
+    accept yet); return its message id."""
+    message_id = f"{len(sandbox.messages) + 1:020X}"
+    sandbox.log.add(
+        RecordedMessage(endpoint, body, RecordedHeaders({}), 0.0, 1.0, "Z" * 32, message_id)
+    )
+    return message_id
+
+
+PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+    "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+async def test_every_content_endpoint_renders(
+    page: Page, inspected: ZapiSandbox, receiver: WebhookReceiver
+) -> None:
+    bodies: list[tuple[str, dict[str, Any]]] = [
+        ("send-image", {"image": PNG, "caption": "a _pixel_"}),
+        ("send-audio", {"audio": "https://cdn.example/a.ogg"}),
+        ("send-video", {"video": "https://cdn.example/v.mp4", "caption": "clip"}),
+        ("send-ptv", {"ptv": "https://cdn.example/p.mp4"}),
+        ("send-gif", {"gif": "https://cdn.example/g.mp4"}),
+        ("send-sticker", {"sticker": PNG}),
+        ("send-document/pdf", {"document": "https://cdn.example/r.pdf", "fileName": "r.pdf"}),
+        (
+            "send-location",
+            {
+                "title": "Office",
+                "address": "Av. Paulista, 1000",
+                "latitude": "-23.5",
+                "longitude": "-46.6",
+            },
+        ),
+        ("send-contact", {"contactName": "Ana", "contactPhone": "554499999999"}),
+        ("send-contacts", {"contacts": [{"name": "Bo", "phones": ["5511911112222"]}]}),
+        (
+            "send-link",
+            {
+                "message": "See https://z-api.io",
+                "image": PNG,
+                "linkUrl": "https://z-api.io",
+                "title": "Z-API",
+                "linkDescription": "WhatsApp API",
+            },
+        ),
+        ("send-reaction", {"reaction": "❤️", "messageId": "00000000000000000001"}),
+        (
+            "send-poll",
+            {"message": "Lunch?", "poll": [{"name": "Yes"}, {"name": "No"}], "pollMaxOptions": 1},
+        ),
+        ("send-button-otp", {"message": "Your code", "code": "123456"}),
+        ("send-button-pix", {"pixKey": "pix@shop.example", "type": "EMAIL"}),
+        ("send-event", {"event": {"name": "Party"}}),
+    ]
+    ids = {
+        endpoint: record(inspected, endpoint, {"phone": PHONE, **body}) for endpoint, body in bodies
+    }
+    await open_chat(page)
+    await expect(bubble(page, ids["send-image"]).locator("img.image")).to_be_visible()
+    await expect(bubble(page, ids["send-image"]).locator("em")).to_have_text("pixel")
+    await expect(bubble(page, ids["send-audio"]).locator("audio")).to_have_count(1)
+    await expect(bubble(page, ids["send-video"]).locator("video")).to_have_count(1)
+    await expect(bubble(page, ids["send-ptv"]).locator("video.ptv")).to_have_count(1)
+    await expect(bubble(page, ids["send-gif"]).locator("video.gif")).to_have_count(1)
+    await expect(bubble(page, ids["send-sticker"]).locator("img.sticker")).to_have_count(1)
+    await expect(bubble(page, ids["send-document/pdf"])).to_contain_text("r.pdf")
+    await expect(bubble(page, ids["send-location"])).to_contain_text("Office")
+    await expect(bubble(page, ids["send-contact"])).to_contain_text("Ana")
+    await expect(bubble(page, ids["send-contacts"])).to_contain_text("5511911112222")
+    link = bubble(page, ids["send-link"]).locator("a.card")
+    await expect(link).to_have_attribute("href", "https://z-api.io")
+    await expect(bubble(page, ids["send-reaction"])).to_contain_text("❤️")
+    otp = bubble(page, ids["send-button-otp"])
+    await expect(otp.get_by_role("button", name="Copy code")).to_have_attribute(
+        "title", "Copies 123456"
+    )
+    await expect(bubble(page, ids["send-button-pix"])).to_contain_text("pix@shop.example")
+    await expect(bubble(page, ids["send-event"])).to_contain_text("Party")
+
+    poll = bubble(page, ids["send-poll"])
+    await poll.get_by_role("radio", name="No").check()
+    await poll.get_by_role("button", name="Vote").click()
+    vote = await receiver.wait_for(lambda p: "pollVote" in p)
+    assert vote["pollVote"] == {"pollMessageId": ids["send-poll"], "options": [{"name": "No"}]}
+    await expect(poll.locator(".votes")).to_have_text(["", "1"])
+
+    image = bubble(page, ids["send-image"])
+    await image.get_by_text("React").click()
+    await image.get_by_role("button", name="React 👍").click()
+    reaction = await receiver.wait_for(lambda p: "reaction" in p)
+    assert reaction["reaction"]["value"] == "👍"
+    assert reaction["reaction"]["referencedMessage"]["messageId"] == ids["send-image"]
+    await expect(image.locator(".reactions")).to_have_text("👍")
+
+    await page.get_by_role("button", name="Call").click()
+    call = await receiver.wait_for(lambda p: p.get("notification") == "CALL_VOICE")
+    assert call["callId"]
+    await expect(page.locator("li.msg.in").last).to_contain_text("Voice call")

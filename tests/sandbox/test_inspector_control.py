@@ -376,3 +376,33 @@ async def test_the_runner_serves_and_prints_the_inspector() -> None:
     with contextlib.suppress(asyncio.CancelledError):
         await off
     assert not any("inspector" in line for line in quiet)
+
+
+async def test_reset_forgets_the_inspector_too(
+    inspected: ZapiSandbox, receiver: WebhookReceiver, control_http: aiohttp.ClientSession
+) -> None:
+    await post(control_http, inspected, "chats", {"phone": "5511911112222"})
+    await post(control_http, inspected, "say", {"phone": PHONE, "text": "hi"})
+    inspected.reset()
+    snapshot = await state(control_http, inspected)
+    assert (snapshot["chats"], snapshot["webhooks"], snapshot["chatCount"]) == ([], [], 0)
+
+
+async def test_the_chat_list_is_capped(
+    inspected: ZapiSandbox, control_http: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("zapi_async.sandbox.inspector.state.MAX_CHATS", 2)
+    for n in range(3):
+        await post(control_http, inspected, "chats", {"phone": f"551191111000{n}"})
+    snapshot = await state(control_http, inspected)
+    assert (len(snapshot["chats"]), snapshot["chatCount"]) == (2, 3)
+
+
+async def test_an_inspector_restarts_after_close(receiver: WebhookReceiver) -> None:
+    sandbox = ZapiSandbox(inspector=True, webhook_url=receiver.url)
+    for _ in range(2):
+        async with sandbox, aiohttp.ClientSession() as http:
+            events = await http.get(f"{sandbox.inspector_url}_sandbox/events")
+            first = await asyncio.wait_for(events.content.readuntil(b"\n\n"), WAIT)
+            assert first.startswith(b"event: change")
+            events.close()

@@ -22,6 +22,7 @@ from .records import (
 )
 from .runner import run_sandbox, serve_sandbox
 from .webhook_sender import (
+    NoWebhookUrlError,
     SandboxError,
     UnknownButtonError,
     UnknownMessageError,
@@ -38,6 +39,7 @@ __all__ = [
     "FaultPlan",
     "Latency",
     "MessageState",
+    "NoWebhookUrlError",
     "RecordedHeaders",
     "RecordedMessage",
     "RecordedRequest",

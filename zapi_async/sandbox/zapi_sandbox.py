@@ -213,7 +213,10 @@ class ZapiSandbox:
         return self.log.duplicates()
 
     def reset(self) -> None:
-        """Forget recorded messages and requests and remove all faults."""
+        """Forget recorded messages and requests (and the inspector's webhook log and
+        chats) and remove all faults."""
+        if self.inspector is not None:
+            self.inspector.clear()
         self.log.clear()
         self.faults.clear()
 

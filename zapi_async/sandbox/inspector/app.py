@@ -47,6 +47,8 @@ KEEPALIVE_SECONDS = 15.0
 SHUTDOWN_TIMEOUT = 0.5
 _ASSETS = {
     "inspector.css": "text/css",
+    "dom.js": "text/javascript",
+    "messages.js": "text/javascript",
     "inspector.js": "text/javascript",
 }
 _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -123,6 +125,7 @@ class Inspector:
         """Listen on ``host:port`` (port 0: a free one); return the page's URL."""
         if self._runner is not None:
             raise RuntimeError("the inspector is already running")
+        self._hub = _Hub()
         app = web.Application(middlewares=[self._guard])
         app.router.add_get("/", self._index)
         app.router.add_get(STATIC_PREFIX + "/{name}", self._static)
@@ -146,6 +149,11 @@ class Inspector:
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
         self.url = f"http://{shown}:{bound_port}/"
         return self.url
+
+    def clear(self) -> None:
+        """Forget the webhook log and the chats started from the page."""
+        self.state.clear()
+        self.actions.started.clear()
 
     async def close(self) -> None:
         """Stop serving (open event streams end first). Safe to call twice."""

@@ -30,6 +30,8 @@ __all__ = ["InspectorState"]
 MAX_WEBHOOKS = 500
 #: Messages of one chat sent to the page (the newest).
 MAX_CHAT_ITEMS = 300
+#: Chats listed (the newest); ``chatCount`` tells how many there are.
+MAX_CHATS = 200
 #: Delivery states by rank: a later status never goes back to an earlier one.
 _RANK = {"queued": 0, "sent": 1, "received": 2, "read": 3, "played": 4}
 
@@ -65,6 +67,13 @@ class InspectorState:
         self.actions = actions
         self.attempts: list[tuple[int, WebhookAttempt]] = []
         self._seq = 0
+        # Recorded bodies never change, so each message's view is built once.
+        self._views: dict[str, dict[str, Any]] = {}
+
+    def clear(self) -> None:
+        """Forget the webhook log (and cached views)."""
+        self.attempts.clear()
+        self._views.clear()
 
     def record(self, attempt: WebhookAttempt) -> None:
         """Remember one webhook attempt (a :class:`WebhookSender` listener)."""
@@ -140,7 +149,7 @@ class InspectorState:
                 "direction": "out",
                 "time": _ms(record.wall),
                 "state": state,
-                "view": message_view(record.endpoint, record.body),
+                "view": self._view(record.message_id, record.endpoint, record.body),
                 "reactions": [],
                 "votes": {},
             }
@@ -195,6 +204,12 @@ class InspectorState:
             items.sort(key=lambda item: item["time"])
         return chats
 
+    def _view(self, message_id: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+        view = self._views.get(message_id)
+        if view is None:
+            view = self._views[message_id] = message_view(endpoint, body)
+        return view
+
     def _chat_summary(self, chat_id: str, items: list[dict[str, Any]]) -> dict[str, Any]:
         last = items[-1] if items else None
         started = self.actions.started.get(chat_id, 0.0)
@@ -214,7 +229,7 @@ class InspectorState:
             (self._chat_summary(chat_id, items) for chat_id, items in chats.items()),
             key=lambda summary: summary["time"],
             reverse=True,
-        )
+        )[:MAX_CHATS]
         selected = None
         if chat is not None and chat in chats:
             selected = self._chat_summary(chat, chats[chat])
@@ -222,6 +237,7 @@ class InspectorState:
         return {
             "instance": self.instance(),
             "chats": summaries,
+            "chatCount": len(chats),
             "chat": selected,
             "webhooks": [self.webhook_entry(seq, a) for seq, a in reversed(self.attempts)],
             "faults": self.faults(),
