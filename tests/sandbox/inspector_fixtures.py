@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from zapi_async import ButtonActionsMessage, CallButton, ReplyButton, UrlButton, ZapiClient
 from zapi_async.sandbox import ZapiSandbox
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ PHONE = "5511999999999"
 #: Seconds a test waits for something that should happen at once (a bound, not a sleep).
 WAIT = 10.0
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+#: The control API's path on the inspector's port (without the leading slash).
+API = "_sandbox/api"
 
 Payload = dict[str, Any]
 
@@ -153,3 +156,38 @@ async def page(browser: Browser, inspected: ZapiSandbox) -> AsyncIterator[Page]:
     yield tab
     await context.close()
     assert errors == [], errors
+
+
+async def post(
+    http: aiohttp.ClientSession, sandbox: ZapiSandbox, action: str, body: Any, **kwargs: Any
+) -> tuple[int, Any]:
+    """POST ``body`` to the control API's ``action``; return ``(status, JSON answer)``."""
+    async with http.post(f"{sandbox.inspector_url}{API}/{action}", json=body, **kwargs) as r:
+        return r.status, await r.json()
+
+
+async def state(http: aiohttp.ClientSession, sandbox: ZapiSandbox, chat: str = PHONE) -> Any:
+    """The inspector's state, with ``chat``'s messages."""
+    async with http.get(f"{sandbox.inspector_url}{API}/state", params={"chat": chat}) as r:
+        assert r.status == 200
+        return await r.json()
+
+
+async def send_mixed(sandbox: ZapiSandbox) -> list[str]:
+    """CALL + URL + REPLY through the real client: two messages (the splitter's work);
+    returns their message ids."""
+    async with ZapiClient(
+        sandbox.instance_id, sandbox.token, client_token=CLIENT_TOKEN, base_url=sandbox.base_url
+    ) as zapi:
+        results = await zapi.send_button_actions(
+            ButtonActionsMessage(
+                phone=PHONE,
+                message="How can we help?",
+                buttons=[
+                    CallButton("Call us", phone="+554498398733"),
+                    UrlButton("Website", url="https://z-api.io"),
+                    ReplyButton("Talk to an agent", id="agent"),
+                ],
+            )
+        )
+    return [result.message_id for result in results]

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import io
-import json
 from typing import Any
 
 import aiohttp
 import pytest
 
-from zapi_async import ButtonActionsMessage, CallButton, ReplyButton, UrlButton, ZapiClient
-from zapi_async.sandbox import ZapiSandbox, serve_sandbox
-from zapi_async.sandbox.inspector import ControlClient, ControlError, run_control
+from zapi_async.sandbox import ZapiSandbox
 from zapi_async.sandbox.records import RecordedHeaders, RecordedMessage
 
 from .inspector_fixtures import (
@@ -24,45 +19,14 @@ from .inspector_fixtures import (
     WebhookReceiver,
     control_http,
     inspected,
+    post,
     receiver,
+    send_mixed,
+    state,
 )
 
 #: The fixtures this module imports (listed so linters see them used).
 __all__ = ["control_http", "inspected", "receiver"]
-
-API = "_sandbox/api"
-
-
-async def post(
-    http: aiohttp.ClientSession, sandbox: ZapiSandbox, action: str, body: Any, **kwargs: Any
-) -> tuple[int, Any]:
-    async with http.post(f"{sandbox.inspector_url}{API}/{action}", json=body, **kwargs) as r:
-        return r.status, await r.json()
-
-
-async def state(http: aiohttp.ClientSession, sandbox: ZapiSandbox, chat: str = PHONE) -> Any:
-    async with http.get(f"{sandbox.inspector_url}{API}/state", params={"chat": chat}) as r:
-        assert r.status == 200
-        return await r.json()
-
-
-async def send_mixed(sandbox: ZapiSandbox) -> list[str]:
-    """CALL + URL + REPLY through the real client: two messages (the splitter)."""
-    async with ZapiClient(
-        sandbox.instance_id, sandbox.token, client_token=CLIENT_TOKEN, base_url=sandbox.base_url
-    ) as zapi:
-        results = await zapi.send_button_actions(
-            ButtonActionsMessage(
-                phone=PHONE,
-                message="How can we help?",
-                buttons=[
-                    CallButton("Call us", phone="+554498398733"),
-                    UrlButton("Website", url="https://z-api.io"),
-                    ReplyButton("Talk to an agent", id="agent"),
-                ],
-            )
-        )
-    return [result.message_id for result in results]
 
 
 def fake_record(sandbox: ZapiSandbox, endpoint: str, body: dict[str, Any]) -> RecordedMessage:
@@ -225,77 +189,6 @@ async def test_faults_from_the_control_api_hit_the_fake_zapi(
     assert inspected.faults.latencies == {}
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"Origin": "https://evil.example"},
-        {"Origin": "null"},
-        {"Sec-Fetch-Site": "cross-site"},
-        {"Sec-Fetch-Site": "same-site"},
-    ],
-)
-async def test_other_origins_are_refused(
-    inspected: ZapiSandbox,
-    receiver: WebhookReceiver,
-    control_http: aiohttp.ClientSession,
-    headers: dict[str, str],
-) -> None:
-    body = {"phone": PHONE, "text": "forged"}
-    status, answer = await post(control_http, inspected, "say", body, headers=headers)
-    assert status == 403
-    assert "refused" in answer["error"]
-    async with control_http.get(f"{inspected.inspector_url}{API}/state", headers=headers) as r:
-        assert r.status == 403
-    assert receiver.payloads == []
-
-
-async def test_same_origin_and_json_only(
-    inspected: ZapiSandbox, control_http: aiohttp.ClientSession
-) -> None:
-    origin = inspected.inspector_url.rstrip("/")
-    same = {"Origin": origin, "Sec-Fetch-Site": "same-origin"}
-    status, _ = await post(control_http, inspected, "chats", {"phone": PHONE}, headers=same)
-    assert status == 200
-    form = f"{inspected.inspector_url}{API}/say"
-    async with control_http.post(form, data={"phone": PHONE, "text": "x"}) as response:
-        assert response.status == 415
-    async with control_http.post(
-        form, data=b"{}", headers={"Content-Type": "text/plain"}
-    ) as response:
-        assert response.status == 415
-
-
-async def test_a_foreign_host_name_is_refused_on_loopback(
-    inspected: ZapiSandbox, control_http: aiohttp.ClientSession
-) -> None:
-    async with control_http.get(
-        f"{inspected.inspector_url}{API}/state", headers={"Host": "attacker.example"}
-    ) as response:
-        assert response.status == 403
-    async with control_http.get(
-        inspected.inspector_url, headers={"Host": f"localhost:{inspected.inspector_port}"}
-    ) as response:
-        assert response.status == 200
-
-
-async def test_secrets_never_reach_the_page_or_the_api(
-    inspected: ZapiSandbox, receiver: WebhookReceiver, control_http: aiohttp.ClientSession
-) -> None:
-    inspected.webhook_url = receiver.url + "/s3cr3t-path?key=s3cr3t-query"
-    await send_mixed(inspected)
-    await post(control_http, inspected, "say", {"phone": PHONE, "text": "hi"})
-    bodies = [json.dumps(await state(control_http, inspected))]
-    for path in ("", "_sandbox/static/inspector.js", "_sandbox/static/inspector.css"):
-        async with control_http.get(inspected.inspector_url + path) as response:
-            assert response.status == 200
-            assert response.headers["X-Content-Type-Options"] == "nosniff"
-            assert "script-src 'self'" in response.headers["Content-Security-Policy"]
-            bodies.append(await response.text())
-    everything = "\n".join(bodies)
-    for secret in (TOKEN, CLIENT_TOKEN, "s3cr3t-path", "s3cr3t-query"):
-        assert secret not in everything
-
-
 async def test_the_event_stream_announces_changes(
     inspected: ZapiSandbox, control_http: aiohttp.ClientSession
 ) -> None:
@@ -306,76 +199,6 @@ async def test_the_event_stream_announces_changes(
         await send_mixed(inspected)
         again = await asyncio.wait_for(response.content.readuntil(b"\n\n"), WAIT)
         assert again.startswith(b"event: change")
-
-
-async def test_the_control_client(inspected: ZapiSandbox, receiver: WebhookReceiver) -> None:
-    _, reply_id = await send_mixed(inspected)
-    async with ControlClient(inspected.inspector_url) as control:
-        assert (await control.press(reply_id, "agent"))["ok"] is True
-        assert (await control.say(PHONE, "hi", reply_to=reply_id))["ok"] is True
-        assert (await control.fault("drop", n=1))["faults"]["scripted"][0]["kind"] == "drop_before"
-        snapshot = await control.state(PHONE)
-        assert snapshot["chat"]["id"] == PHONE
-        with pytest.raises(ControlError, match="no button with id 'nope'") as caught:
-            await control.press(reply_id, "nope")
-        assert caught.value.status == 400
-    assert receiver.payloads[1]["referenceMessageId"] == reply_id
-
-
-async def test_run_control_prints_json_and_exit_codes(
-    inspected: ZapiSandbox, receiver: WebhookReceiver, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _, reply_id = await send_mixed(inspected)
-    monkeypatch.setenv("ZAPI_SANDBOX_URL", inspected.inspector_url)
-
-    def run(verb: str, **options: Any) -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = run_control(verb, out=out, err=err, **options)
-        return code, out.getvalue(), err.getvalue()
-
-    code, out, _ = await asyncio.to_thread(run, "press", message_id=reply_id, button_id="agent")
-    assert code == 0
-    assert json.loads(out)["type"] == "ReceivedCallback"
-    code, _, err = await asyncio.to_thread(run, "press", message_id="NOPE", button_id="1")
-    assert code == 2
-    assert "no message with id 'NOPE'" in err
-    receiver.status = 503
-    code, _, err = await asyncio.to_thread(run, "say", phone=PHONE, text="hi")
-    assert (code, "the webhook failed: HTTP 503" in err) == (1, True)
-    code, _, _ = await asyncio.to_thread(run, "vote", message_id=reply_id, option=["x"])
-    assert code == 2
-    code, out, _ = await asyncio.to_thread(run, "disconnect")
-    assert not inspected.connected
-    code, _, err = await asyncio.to_thread(run, "state", url="http://127.0.0.1:9/")
-    assert code == 3
-    assert "no sandbox inspector at http://127.0.0.1:9/" in err
-
-
-async def test_the_runner_serves_and_prints_the_inspector() -> None:
-    lines: list[str] = []
-    ready: asyncio.Future[ZapiSandbox] = asyncio.get_running_loop().create_future()
-    task = asyncio.create_task(
-        serve_sandbox(
-            port=0, token=TOKEN, inspector=True, echo=lines.append, on_ready=ready.set_result
-        )
-    )
-    sandbox = await ready
-    async with aiohttp.ClientSession() as http, http.get(sandbox.inspector_url) as response:
-        assert response.status == 200
-        assert "Z-API sandbox inspector" in await response.text()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    assert f"  inspector   : {sandbox.inspector_url}" in lines
-    assert TOKEN not in "\n".join(lines)
-    quiet: list[str] = []
-    started: asyncio.Future[ZapiSandbox] = asyncio.get_running_loop().create_future()
-    off = asyncio.create_task(serve_sandbox(port=0, echo=quiet.append, on_ready=started.set_result))
-    assert (await started).inspector is None
-    off.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await off
-    assert not any("inspector" in line for line in quiet)
 
 
 async def test_reset_forgets_the_inspector_too(

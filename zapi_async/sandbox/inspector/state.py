@@ -148,6 +148,7 @@ class InspectorState:
                 "id": record.message_id,
                 "direction": "out",
                 "time": _ms(record.wall),
+                "at": record.wall,
                 "state": state,
                 "view": self._view(record.message_id, record.endpoint, record.body),
                 "reactions": [],
@@ -189,6 +190,7 @@ class InspectorState:
                     "id": payload.get("messageId"),
                     "direction": "in",
                     "time": int(payload.get("momment", 0)),
+                    "at": attempt.wall,
                     "view": view,
                     "webhook": seq,
                     "webhookOk": attempt.ok,
@@ -201,7 +203,7 @@ class InspectorState:
             if target is not None:
                 target["votes"] = dict(Counter(n for names in by_voter.values() for n in names))
         for items in chats.values():
-            items.sort(key=lambda item: item["time"])
+            items.sort(key=lambda item: item["at"])  # stable: ties keep arrival order
         return chats
 
     def _view(self, message_id: str, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -219,6 +221,7 @@ class InspectorState:
             "name": self.sandbox.webhooks.names.get(chat_id),
             "preview": "" if last is None else preview(last["view"]),
             "time": _ms(started) if last is None else last["time"],
+            "at": started if last is None else last["at"],
             "count": len(items),
         }
 
@@ -227,7 +230,7 @@ class InspectorState:
         chats = self._items()
         summaries = sorted(
             (self._chat_summary(chat_id, items) for chat_id, items in chats.items()),
-            key=lambda summary: summary["time"],
+            key=lambda summary: summary["at"],
             reverse=True,
         )[:MAX_CHATS]
         selected = None
