@@ -141,7 +141,7 @@ async def test_failed_deliveries_are_answers_and_logged(
         ("press", {"messageId": "NOPE", "buttonId": "1"}, 404, "no message with id"),
         ("press", {"messageId": 3, "buttonId": "1"}, 400, "messageId should be a str"),
         ("say", {"phone": PHONE}, 400, "text is required"),
-        ("say", {"phone": PHONE, "text": "  "}, 409, "text should not be empty"),
+        ("say", {"phone": PHONE, "text": "  "}, 400, "text should not be empty"),
         ("mark", {"messageId": "X", "status": "LOST"}, 400, "status should be one of"),
         ("connection", {"connected": "yes"}, 400, "connected should be a bool"),
         ("faults", {"kind": "meteor"}, 400, "kind should be one of"),
@@ -229,3 +229,16 @@ async def test_an_inspector_restarts_after_close(receiver: WebhookReceiver) -> N
             first = await asyncio.wait_for(events.content.readuntil(b"\n\n"), WAIT)
             assert first.startswith(b"event: change")
             events.close()
+
+
+async def test_concurrent_actions_each_report_their_own_webhook(
+    inspected: ZapiSandbox, receiver: WebhookReceiver, control_http: aiohttp.ClientSession
+) -> None:
+    texts = [f"message {n}" for n in range(8)]
+    answers = await asyncio.gather(
+        *(post(control_http, inspected, "say", {"phone": PHONE, "text": t}) for t in texts)
+    )
+    by_id = {p["messageId"]: p["text"]["message"] for p in receiver.payloads}
+    assert [by_id[answer["messageId"]] for _, answer in answers] == texts
+    seqs = [answer["webhook"] for _, answer in answers]
+    assert sorted(seqs) == list(range(1, 9))

@@ -194,7 +194,7 @@ def test_location_contacts_link_reaction_poll() -> None:
 def test_unknown_endpoints_show_their_fields_generically() -> None:
     view = message_view("send-event", {"phone": "1203630-group", "event": {"name": "Party"}})
     assert view["kind"] == "other"
-    assert view["fields"] == [["event", "{'name': 'Party'}"]]
+    assert view["fields"] == [["event", '{"name": "Party"}']]
 
 
 @pytest.mark.parametrize(

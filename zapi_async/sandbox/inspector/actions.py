@@ -109,10 +109,12 @@ class PersonActions:
         if record.endpoint != "send-poll":
             raise UnknownButtonError(f"message {message_id} ({record.endpoint}) is not a poll")
         names = [str(o.get("name")) for o in record.body.get("poll", []) if isinstance(o, dict)]
+        if not options:
+            raise UnknownButtonError(f"vote for at least one option of poll {message_id}")
         unknown = [name for name in options if name not in names]
-        if not options or unknown:
+        if unknown:
             raise UnknownButtonError(
-                f"poll {message_id} has no option {unknown or options!r} (options: {names})"
+                f"poll {message_id} has no option {unknown[0]!r} (options: {names})"
             )
         limit = record.body.get("pollMaxOptions")
         if isinstance(limit, int) and len(options) > limit:

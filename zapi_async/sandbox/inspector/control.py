@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 
+from ..records import WebhookAttempt
 from ..webhook_sender import MESSAGE_STATUSES as _STATUSES
 from ..webhook_sender import (
     NoWebhookUrlError,
@@ -129,15 +130,30 @@ class ControlApi:
         return web.json_response(self.state.snapshot(request.query.get("chat")))
 
     async def _webhook(self, action: Awaitable[WebhookDelivery | None]) -> web.Response:
-        """Run a webhook action; a failed delivery is an answer, not an error."""
+        """Run a webhook action; a failed delivery is an answer, not an error.
+
+        The attempt reported is the one this request's task made (other requests
+        may be POSTing webhooks at the same time).
+        """
+        task = asyncio.current_task()
+        made: list[WebhookAttempt] = []
+
+        def capture(attempt: WebhookAttempt) -> None:
+            if asyncio.current_task() is task:
+                made.append(attempt)
+
+        listeners = self.sandbox.webhooks.listeners
+        listeners.append(capture)
         try:
-            delivery = await action
+            await action
         except (NoWebhookUrlError, aiohttp.ClientError, asyncio.TimeoutError, OSError):
             pass
-        else:
-            if delivery is None:
-                return web.json_response({"ok": True, "status": None, "error": None})
-        seq, attempt = self.state.attempts[-1]
+        finally:
+            listeners.remove(capture)
+        if not made:  # nothing to deliver (e.g. reconnecting without a webhook URL)
+            return web.json_response({"ok": True, "status": None, "error": None})
+        attempt = made[-1]
+        seq = next((n for n, logged in reversed(self.state.attempts) if logged is attempt), None)
         return web.json_response(
             {
                 "ok": attempt.ok,
@@ -159,6 +175,8 @@ class ControlApi:
 
     async def _say(self, body: Body) -> web.Response:
         phone, text = _get(body, "phone", str), _get(body, "text", str)
+        if not text.strip():
+            raise BadRequest("text should not be empty")
         reference = _get(body, "referenceMessageId", str, required=False)
         return await self._webhook(self.actions.say(phone, text, reference_message_id=reference))
 

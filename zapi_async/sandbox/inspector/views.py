@@ -12,6 +12,7 @@ never ``javascript:`` links, never HTML.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -194,7 +195,7 @@ def _poll(body: dict[str, Any]) -> dict[str, Any]:
 
 def _generic(endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
     fields = [
-        [key, value if isinstance(value, str) else repr(value)]
+        [key, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)]
         for key, value in body.items()
         if key not in _OPTIONS
     ]
