@@ -332,3 +332,40 @@ async def test_every_content_endpoint_renders(
     call = await receiver.wait_for(lambda p: p.get("notification") == "CALL_VOICE")
     assert call["callId"]
     await expect(page.locator("li.msg.in").last).to_contain_text("Voice call")
+
+
+FORMATTING = [
+    ("*bold*", "<strong>bold</strong>"),
+    ("_italic_ and ~strike~", "<em>italic</em> and <del>strike</del>"),
+    ("*bold _and italic_*", "<strong>bold <em>and italic</em></strong>"),
+    ("```a *b* c```", '<code class="mono">a *b* c</code>'),
+    ("run `ls -l` now", "run <code>ls -l</code> now"),
+    ("2*3*4 and snake_case_name", "2*3*4 and snake_case_name"),
+    ("* not bold *", "* not bold *"),
+    ("*a\nb*", "*a\nb*"),
+    ("<i>x</i> *<b>y</b>*", "&lt;i&gt;x&lt;/i&gt; <strong>&lt;b&gt;y&lt;/b&gt;</strong>"),
+]
+
+
+async def test_whatsapp_formatting(page: Page) -> None:
+    rendered = await page.evaluate(
+        "(texts) => texts.map((t) => window.ZapiInspector.formatted(t).innerHTML)",
+        [text for text, _ in FORMATTING],
+    )
+    assert rendered == [html for _, html in FORMATTING]
+
+
+async def test_tabs_follow_the_arrow_keys_and_dark_mode_applies(page: Page) -> None:
+    await page.get_by_role("tab", name="Chats").focus()
+    await page.keyboard.press("ArrowRight")
+    webhooks = page.get_by_role("tab", name=re.compile("Webhooks"))
+    await expect(webhooks).to_be_focused()
+    await expect(webhooks).to_have_attribute("aria-selected", "true")
+    await expect(page.locator("#panel-webhooks")).to_be_visible()
+    await page.keyboard.press("ArrowLeft")
+    await expect(page.locator("#panel-chats")).to_be_visible()
+    background = "getComputedStyle(document.body).backgroundColor"
+    await page.emulate_media(color_scheme="light")
+    light = await page.evaluate(background)
+    await page.emulate_media(color_scheme="dark")
+    assert await page.evaluate(background) != light

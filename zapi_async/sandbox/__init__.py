@@ -19,6 +19,7 @@ from .records import (
     RecordedHeaders,
     RecordedMessage,
     RecordedRequest,
+    WebhookAttempt,
 )
 from .runner import run_sandbox, serve_sandbox
 from .webhook_sender import (
@@ -46,6 +47,7 @@ __all__ = [
     "SandboxError",
     "UnknownButtonError",
     "UnknownMessageError",
+    "WebhookAttempt",
     "WebhookDelivery",
     "ZapiSandbox",
     "run_sandbox",
