@@ -20,9 +20,11 @@ from .records import (
     RecordedHeaders,
     RecordedMessage,
     RecordedRequest,
+    WebhookAttempt,
 )
 from .runner import run_sandbox, serve_sandbox
 from .webhook_sender import (
+    NoWebhookUrlError,
     SandboxError,
     UnknownButtonError,
     UnknownMessageError,
@@ -39,6 +41,7 @@ __all__ = [
     "FaultPlan",
     "Latency",
     "MessageState",
+    "NoWebhookUrlError",
     "RecordedAction",
     "RecordedHeaders",
     "RecordedMessage",
@@ -46,6 +49,7 @@ __all__ = [
     "SandboxError",
     "UnknownButtonError",
     "UnknownMessageError",
+    "WebhookAttempt",
     "WebhookDelivery",
     "ZapiSandbox",
     "run_sandbox",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["SandboxError", "UnknownButtonError", "UnknownMessageError"]
+__all__ = ["NoWebhookUrlError", "SandboxError", "UnknownButtonError", "UnknownMessageError"]
 
 
 class SandboxError(Exception):
@@ -15,3 +15,7 @@ class UnknownMessageError(SandboxError, LookupError):
 
 class UnknownButtonError(SandboxError, LookupError):
     """The message has no pressable button (or option) with this id."""
+
+
+class NoWebhookUrlError(SandboxError):
+    """A webhook was due but no webhook URL is configured."""

@@ -149,6 +149,7 @@ class SandboxInstance:
     def disconnect(self) -> None:
         """Simulate a phone that lost its connection: sends wait in the server queue."""
         self.connected = False
+        self.log.touch()
 
     def connect(self) -> list[RecordedMessage]:
         """Reconnect and deliver the queued messages in order; return them."""
@@ -157,6 +158,7 @@ class SandboxInstance:
         for record in delivered:
             record.state = MessageState.SENT
         self._queue.clear()
+        self.log.touch()
         return delivered
 
     @property

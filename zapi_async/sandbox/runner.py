@@ -24,7 +24,20 @@ def _announce(sandbox: ZapiSandbox, default_token: bool, echo: Callable[[str], A
     echo(f"  Client-Token: {'required' if sandbox.client_token else 'not required'}")
     if sandbox.webhook_url:
         echo(f"  webhooks to : {redact_url(sandbox.webhook_url)}")
+    if sandbox.inspector is not None:
+        echo(f"  inspector   : {sandbox.inspector_url}")
+        if sandbox.host not in ("127.0.0.1", "localhost", "::1"):
+            echo(
+                f"  warning     : the inspector is reachable on {sandbox.host}: anyone who can "
+                "reach it can read the chats and make the sandbox POST webhooks"
+            )
     echo("Press Ctrl+C to stop.")
+
+
+def _inspector_port(port: int, inspector_port: int | None) -> int:
+    if inspector_port is not None:
+        return inspector_port
+    return port + 1 if port else 0
 
 
 async def serve_sandbox(
@@ -36,6 +49,8 @@ async def serve_sandbox(
     client_token: str | None = None,
     seed: int = 0,
     webhook_url: str | None = None,
+    inspector: bool = False,
+    inspector_port: int | None = None,
     echo: Callable[[str], Any] = print,
     on_ready: Callable[[ZapiSandbox], Any] | None = None,
 ) -> None:
@@ -44,7 +59,9 @@ async def serve_sandbox(
     ``token`` defaults to :data:`DEFAULT_TOKEN`, which is printed (it is public); a
     token you pass is never printed, nor the Client-Token. ``seed`` drives the
     generated ids and random faults; ``webhook_url`` is where webhooks go (shown
-    redacted). ``echo`` (default :func:`print`) writes the banner.
+    redacted). ``inspector`` (default False; the command passes True) serves the
+    inspector page on ``host:inspector_port`` (default ``port + 1``; a free port
+    when ``port`` is 0) and prints its URL. ``echo`` (default :func:`print`) writes the banner.
     """
     sandbox = ZapiSandbox(
         instance_id,
@@ -54,6 +71,8 @@ async def serve_sandbox(
         host=host,
         port=port,
         webhook_url=webhook_url,
+        inspector=inspector,
+        inspector_port=_inspector_port(port, inspector_port),
     )
     async with sandbox:
         _announce(sandbox, token is None, echo)

@@ -224,6 +224,7 @@ class SandboxServer:
     ) -> None:
         entry = RecordedRequest(request.method, endpoint, status, fault, self._clock())
         self.log.requests.append(entry)
+        self.log.touch()
 
     def _drop(self, request: web.Request, endpoint: str, fault: str) -> web.StreamResponse:
         self._note(request, endpoint, None, fault)

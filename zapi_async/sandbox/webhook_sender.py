@@ -10,6 +10,7 @@ background; :meth:`WebhookSender.flush` waits for them.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -18,7 +19,7 @@ import aiohttp
 import attrs
 
 from . import payloads
-from .errors import SandboxError, UnknownButtonError, UnknownMessageError
+from .errors import NoWebhookUrlError, SandboxError, UnknownButtonError, UnknownMessageError
 from .instance import IdFactory
 from .notifications import SystemWebhooks
 from .payloads import (
@@ -29,11 +30,18 @@ from .payloads import (
     lid_for,
     received_payload,
 )
-from .records import BUTTON_LIST_ENDPOINTS, MessageLog, MessageState, RecordedMessage
+from .records import (
+    BUTTON_LIST_ENDPOINTS,
+    MessageLog,
+    MessageState,
+    RecordedMessage,
+    WebhookAttempt,
+)
 
 __all__ = [
     "CALL_NOTIFICATIONS",
     "MESSAGE_STATUSES",
+    "NoWebhookUrlError",
     "SandboxError",
     "UnknownButtonError",
     "UnknownMessageError",
@@ -137,6 +145,10 @@ class WebhookSender(SystemWebhooks):
         #: Echoes of accepted sends posted so far (see :meth:`echo`), in order.
         self.echoes: list[WebhookDelivery] = []
         self._token = token
+        #: Called with every :class:`WebhookAttempt`, failed ones included.
+        self.listeners: list[Callable[[WebhookAttempt], None]] = []
+        #: Display names of people (``phone -> name``) for ``senderName``/``chatName``.
+        self.names: dict[str, str] = {}
         self._session: aiohttp.ClientSession | None = None
         self._pending: set[asyncio.Task[None]] = set()
 
@@ -157,19 +169,34 @@ class WebhookSender(SystemWebhooks):
     async def post(self, payload: dict[str, Any], *, url: str | None = None) -> WebhookDelivery:
         """POST ``payload`` as JSON to ``url`` (default :attr:`url`); return the outcome.
 
-        A connection failure raises the :mod:`aiohttp` error; any HTTP status is returned.
+        A connection failure raises the :mod:`aiohttp` error; any HTTP status is
+        returned. Every attempt, failed or not, goes to :attr:`listeners`.
         """
         target = url or self.url
+        wall, started = self.wall_clock(), time.perf_counter()
         if not target:
-            raise SandboxError("no webhook URL: set sandbox.webhook_url first")
+            self._notify(WebhookAttempt(None, payload, None, "", 0.0, wall, "no webhook URL"))
+            raise NoWebhookUrlError("no webhook URL: set sandbox.webhook_url first")
         if self._session is None:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT)
             )
         headers = {TOKEN_HEADER: self._token} if self._token is not None else None
-        async with self._session.post(target, json=payload, headers=headers) as response:
-            text = await response.text()
-            return WebhookDelivery(target, payload, response.status, text)
+        try:
+            async with self._session.post(target, json=payload, headers=headers) as response:
+                text = await response.text()
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            latency = time.perf_counter() - started
+            self._notify(WebhookAttempt(target, payload, None, "", latency, wall, error))
+            raise
+        latency = time.perf_counter() - started
+        self._notify(WebhookAttempt(target, payload, response.status, text, latency, wall))
+        return WebhookDelivery(target, payload, response.status, text)
+
+    def _notify(self, attempt: WebhookAttempt) -> None:
+        for listener in self.listeners:
+            listener(attempt)
 
     async def press_button(
         self,
@@ -307,6 +334,7 @@ class WebhookSender(SystemWebhooks):
             content=content,
             connected_phone=self.connected_phone,
             reference_message_id=reference,
+            sender_name=self.names.get(phone, "Sandbox User"),
             participant_phone=participant,
             chat_lid=chat_lid,
             sender_lid=sender_lid,

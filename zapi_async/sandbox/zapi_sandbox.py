@@ -17,6 +17,7 @@ from typing import Any
 
 from .faults import FaultInjector, FaultPlan
 from .incoming import content_object, store_media_values
+from .inspector import Inspector
 from .instance import DEFAULT_QUEUE_LIMIT, IdFactory, SandboxInstance
 from .media_store import MediaStore
 from .payloads import lid_for
@@ -60,6 +61,9 @@ class ZapiSandbox:
     the echo of every accepted send (``fromMe`` and ``fromApi`` true) to the webhook.
     ``clock``/``wall_clock`` (monotonic / epoch seconds) time the records;
     ``sleep`` performs injected latency (replace it to control time in tests).
+    ``inspector`` (default False) also serves the inspector page and its control
+    API on ``host``:``inspector_port`` (default 0: a free port); see
+    :attr:`inspector_url`.
     """
 
     def __init__(
@@ -79,6 +83,8 @@ class ZapiSandbox:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        inspector: bool = False,
+        inspector_port: int = 0,
     ) -> None:
         generated = random.Random(f"zapi-sandbox-credentials:{seed}")
         self.credentials = Credentials(
@@ -123,6 +129,9 @@ class ZapiSandbox:
             clock=clock,
             sleep=sleep,
         )
+        #: The inspector page and control API (``None`` unless ``inspector=True``).
+        self.inspector = Inspector(self) if inspector else None
+        self.inspector_port = inspector_port
 
     def __repr__(self) -> str:
         where = self._server.base_url if self._server.running else "not started"
@@ -149,9 +158,17 @@ class ZapiSandbox:
         """Start serving on :attr:`host`/:attr:`port` in the running loop."""
         await self._server.start(self.host, self.port)
         self.port = int(self.base_url.rsplit(":", 1)[1])
+        if self.inspector is not None:
+            try:
+                await self.inspector.start(self.host, self.inspector_port)
+            except BaseException:
+                await self._server.close()
+                raise
 
     async def close(self) -> None:
         """Stop serving and close the webhook session. Safe to call twice."""
+        if self.inspector is not None:
+            await self.inspector.close()
         await self.webhooks.close()
         await self._server.close()
 
@@ -173,6 +190,15 @@ class ZapiSandbox:
         if not self._server.running or self._server.base_url is None:
             raise RuntimeError("the sandbox is not started: use 'async with ZapiSandbox()'")
         return self._server.base_url
+
+    @property
+    def inspector_url(self) -> str:
+        """``http://127.0.0.1:<port>/``: the inspector page (needs ``inspector=True``)."""
+        if self.inspector is None:
+            raise RuntimeError("the inspector is off: use ZapiSandbox(inspector=True)")
+        if self.inspector.url is None:
+            raise RuntimeError("the sandbox is not started: use 'async with ZapiSandbox()'")
+        return self.inspector.url
 
     # -- what happened --------------------------------------------------------------------
 
@@ -214,7 +240,10 @@ class ZapiSandbox:
         return self.log.duplicates()
 
     def reset(self) -> None:
-        """Forget recorded messages and requests and remove all faults."""
+        """Forget recorded messages and requests (and the inspector's webhook log and
+        chats) and remove all faults."""
+        if self.inspector is not None:
+            self.inspector.clear()
         self.log.clear()
         self.faults.clear()
 
