@@ -21,7 +21,7 @@ import aiohttp
 
 from .. import splitter
 from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
-from ..errors import PartialSendError, ZapiError
+from ..errors import PartialSendError, SettingsError, ZapiError
 from ..http.responses import refusal_in_send_body
 from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
 from ..http.transport import Transport
@@ -81,7 +81,7 @@ class ZapiClient(NamedSends, ContentSends, MessageActions, MediaDownloads, Insta
         if client_token is not None:
             check_text("ZapiClient.client_token", client_token)
         if not base_url.startswith(("http://", "https://")):
-            raise ValueError(
+            raise SettingsError(
                 f"ZapiClient.base_url should start with http(s)://, but was {base_url!r}"
             )
         self.instance_id = instance_id
