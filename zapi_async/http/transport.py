@@ -9,11 +9,14 @@ raises an error of the :mod:`zapi_async.errors` tree (with the token redacted).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 from typing import Any
 
 import aiohttp
+from multidict import CIMultiDict
+from yarl import URL
 
 from ..config import PoolLimits, Timeouts
 from ..errors import (
@@ -23,49 +26,19 @@ from ..errors import (
     ZapiConnectionError,
     ZapiError,
 )
+from .deadline import Deadline, MarkingConnector
 from .redaction import REDACTED, Redactor
 from .responses import decode_body, error_for_status
 
-__all__ = ["ConnectionProgress", "Transport", "connection_trace", "needs_trace"]
+__all__ = ["Transport"]
 
 logger = logging.getLogger("zapi_async")
 
 # Failures that happen before a single byte of the request is written.
 _NOT_SENT_ERRORS = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
-
-
-class ConnectionProgress:
-    """Per-attempt marker: set once aiohttp hands the request a connection."""
-
-    __slots__ = ("connected",)
-
-    def __init__(self) -> None:
-        self.connected = False
-
-
-async def _on_connection(session: aiohttp.ClientSession, context: Any, params: Any) -> None:
-    marker = context.trace_request_ctx
-    if isinstance(marker, ConnectionProgress):
-        marker.connected = True
-
-
-def connection_trace() -> aiohttp.TraceConfig:
-    """Notes when a request gets a connection (new or pooled): before that, nothing
-    can have been sent, even if the *total* timeout expires while waiting for one."""
-    trace = aiohttp.TraceConfig()
-    trace.on_connection_create_end.append(_on_connection)
-    trace.on_connection_reuseconn.append(_on_connection)
-    return trace
-
-
-def needs_trace(timeouts: Timeouts) -> bool:
-    """Whether the *total* timeout could expire while a request waits for a pooled
-    connection. aiohttp's ``connect`` timeout covers that wait and raises its own
-    error (nothing sent); only when it is missing or not shorter than ``total`` can
-    a plain timeout leave us unsure whether anything was sent."""
-    if timeouts.total is None:
-        return False
-    return timeouts.connect is None or timeouts.connect >= timeouts.total
+_NO_DEADLINE = contextlib.nullcontext()
+# Endpoints whose URL and display path are kept (paths with ids are not all kept).
+_CACHED_ENDPOINTS = 256
 
 
 class _State(enum.Enum):
@@ -83,12 +56,13 @@ class Transport:
 
     __slots__ = (
         "_display_prefix",
+        "_displays",
         "_headers",
         "_owns_session",
         "_session",
         "_state",
-        "_traced",
         "_url_prefix",
+        "_urls",
         "pool",
         "redact",
         "timeouts",
@@ -110,12 +84,15 @@ class Transport:
         self.redact = Redactor([token, client_token])
         self._url_prefix = f"{base_url}/instances/{instance_id}/token/{token}/"
         self._display_prefix = f"/instances/{instance_id}/token/{REDACTED}/"
-        self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        self._headers = CIMultiDict(
+            {"Content-Type": "application/json", "Accept": "application/json"}
+        )
         if client_token is not None:
             self._headers["Client-Token"] = client_token
         self._session = session
         self._owns_session = session is None
-        self._traced = False
+        self._urls: dict[str, URL] = {}
+        self._displays: dict[str, str] = {}
         self._state = _State.UNOPENED
 
     @property
@@ -139,30 +116,36 @@ class Transport:
         if self._state is _State.CLOSED:
             raise ClientClosedError("this ZapiClient is closed; create a new one")
         if self._session is None:
-            connector = aiohttp.TCPConnector(
+            connector = MarkingConnector(
                 limit=self.pool.max_connections,
                 limit_per_host=self.pool.max_connections_per_host,
                 keepalive_timeout=self.pool.keepalive_timeout,
                 ttl_dns_cache=self.pool.dns_cache_ttl,
             )
-            timeout = aiohttp.ClientTimeout(
-                total=self.timeouts.total,
-                connect=self.timeouts.connect,
-                sock_read=self.timeouts.read,
-            )
-            # Tracing costs ~10% CPU per request: only when a total timeout could
-            # expire while waiting for a pooled connection (see needs_trace).
-            self._traced = needs_trace(self.timeouts)
-            traces = [connection_trace()] if self._traced else None
-            self._session = aiohttp.ClientSession(
-                connector=connector, timeout=timeout, trace_configs=traces
-            )
+            # `read` and `total` are one Deadline per request (see exchange); aiohttp
+            # keeps `connect`, which only arms a timer when the pool has no connection.
+            timeout = aiohttp.ClientTimeout(total=None, connect=self.timeouts.connect)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=timeout)
         self._state = _State.OPEN
         return self._session
 
     def display(self, endpoint: str) -> str:
         """The endpoint's path with the token hidden, for messages and logs."""
-        return self.redact(self._display_prefix + endpoint)
+        shown = self._displays.get(endpoint)
+        if shown is None:
+            shown = self.redact(self._display_prefix + endpoint)
+            if len(self._displays) < _CACHED_ENDPOINTS:
+                self._displays[endpoint] = shown
+        return shown
+
+    def _url(self, endpoint: str) -> URL:
+        # Parsed once per endpoint (aiohttp would parse the string on every request).
+        url = self._urls.get(endpoint)
+        if url is None:
+            url = URL(self._url_prefix + endpoint)
+            if len(self._urls) < _CACHED_ENDPOINTS:
+                self._urls[endpoint] = url
+        return url
 
     def format_error(self, endpoint: str, problem: str, body: Any) -> ResponseFormatError:
         """The error for a 2xx answer that is not the documented shape (redacted)."""
@@ -175,44 +158,61 @@ class Transport:
         session = self.open_session()
         display = self.display(endpoint)
         failure: ZapiError | None = None
-        # Only a traced session (ours) reports getting a connection.
-        progress = ConnectionProgress() if self._traced else None
-        try:
-            # Redirects are not followed: aiohttp would turn a POST into a GET on
-            # 301/302 (reporting a send that never happened) and forward Client-Token
-            # to whatever host the Location names.
-            async with session.request(
-                method,
-                self._url_prefix + endpoint,
-                data=body,
-                headers=self._headers,
-                allow_redirects=False,
-                trace_request_ctx=progress,
-            ) as response:
-                raw = await response.read()
-                status, headers = response.status, response.headers
-                content_type = response.content_type
-        except _NOT_SENT_ERRORS as exc:
-            failure = ZapiConnectionError(display, self._describe(exc))
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            if progress is not None and not progress.connected:
-                # E.g. the total timeout expired while waiting for a pooled connection.
-                failure = ZapiConnectionError(display, self._describe(exc, "before connecting"))
-            else:
+        # Our own session's read and total timeouts (a borrowed one keeps its own).
+        deadline = Deadline(self.timeouts.read, self.timeouts.total) if self._owns_session else None
+        with deadline or _NO_DEADLINE:
+            try:
+                # Redirects are not followed: aiohttp would turn a POST into a GET on
+                # 301/302 (reporting a send that never happened) and forward
+                # Client-Token to whatever host the Location names.
+                async with session.request(
+                    method,
+                    self._url(endpoint),
+                    data=body,
+                    headers=self._headers,
+                    allow_redirects=False,
+                ) as response:
+                    raw = await response.read()
+                    status, headers = response.status, response.headers
+                    content_type = response.content_type
+            except _NOT_SENT_ERRORS as exc:
+                failure = ZapiConnectionError(display, self._describe(exc))
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 failure = DeliveryUnknownError(display, self._describe(exc))
+            except asyncio.CancelledError:
+                if deadline is None or not deadline.expired():
+                    raise
+                failure = self._timed_out(display, deadline)
         if failure is not None:
             # Raised outside the except block: aiohttp's exception (which may carry
             # the tokenised URL) is not chained as __context__.
             logger.warning("%s", failure)
             raise failure
         decoded = decode_body(raw, content_type)
-        error = error_for_status(
-            status, decoded, endpoint=display, method=method, headers=headers, redact=self.redact
-        )
-        logger.debug("%s %s -> HTTP %d", method, display, status)
-        if error is not None:
-            raise error
+        if not 200 <= status < 300:
+            error = error_for_status(
+                status,
+                decoded,
+                endpoint=display,
+                method=method,
+                headers=headers,
+                redact=self.redact,
+            )
+            if error is not None:
+                raise error
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s -> HTTP %d", method, display, status)
         return decoded
+
+    def _timed_out(self, display: str, deadline: Deadline) -> ZapiError:
+        if deadline.connected_at is None:
+            # E.g. the total timeout expired while waiting for a pooled connection.
+            return ZapiConnectionError(display, "TimeoutError: before connecting")
+        if deadline.total_expired():
+            detail = f"no complete answer within the total timeout ({self.timeouts.total:g} s)"
+        else:
+            detail = f"no complete answer within the read timeout ({self.timeouts.read:g} s)"
+        return DeliveryUnknownError(display, f"TimeoutError: {detail}")
 
     def _describe(self, exc: BaseException, default: str = "no detail") -> str:
         detail = str(exc) or default
