@@ -169,7 +169,7 @@ class ZapiClient(NamedSends, ContentSends, MessageActions, MediaDownloads, Insta
         With ``split=False`` a non-compliant message raises
         :class:`~zapi_async.ValidationError` before any network I/O.
         """
-        return await self.send(message, split=split)
+        return await self.send_parts(self.plan(message, split=split))
 
     async def send_parts(
         self,
@@ -184,20 +184,30 @@ class ZapiClient(NamedSends, ContentSends, MessageActions, MediaDownloads, Insta
         each retry (used by :class:`~zapi_async.SendQueue` for its statistics).
         """
         results: list[SendResult] = []
+        transport = self._transport
+        chained = self._limiter_for(limiter)
         for index, part in enumerate(parts):
+            endpoint = part.endpoint
             try:
-                body = await self._call(
-                    "POST", part.endpoint, to_wire(part), limiter=limiter, on_retry=on_retry
+                body = await request_with_retries(
+                    transport,
+                    "POST",
+                    endpoint,
+                    to_wire(part),
+                    limiter=chained,
+                    retry=self.retry,
+                    on_retry=on_retry,
                 )
-                refusal = refusal_in_send_body(
-                    body,
-                    endpoint=self._transport.display(part.endpoint),
-                    method="POST",
-                    redact=self._transport.redact,
-                )
-                if refusal is not None:
-                    raise refusal
-                results.append(self._structure(body, SendResult, part.endpoint))
+                if body.__class__ is not dict or "error" in body:
+                    refusal = refusal_in_send_body(
+                        body,
+                        endpoint=transport.display(endpoint),
+                        method="POST",
+                        redact=transport.redact,
+                    )
+                    if refusal is not None:
+                        raise refusal
+                results.append(self._structure(body, SendResult, endpoint))
             except ZapiError as exc:
                 if not results:
                     raise
@@ -262,15 +272,17 @@ class ZapiClient(NamedSends, ContentSends, MessageActions, MediaDownloads, Insta
         limiter: Limiter | None = None,
         on_retry: RetryObserver | None = None,
     ) -> Any:
-        # The client's own limiter always applies (its pauses hold every sender of
-        # the instance); a per-call limiter comes on top of it.
-        chained = self.limiter if limiter is None else ChainedLimiter(self.limiter, limiter)
         return await request_with_retries(
             self._transport,
             method,
             endpoint,
             payload,
-            limiter=chained,
+            limiter=self._limiter_for(limiter),
             retry=self.retry,
             on_retry=on_retry,
         )
+
+    def _limiter_for(self, limiter: Limiter | None) -> Limiter:
+        # The client's own limiter always applies (its pauses hold every sender of
+        # the instance); a per-call limiter comes on top of it.
+        return self.limiter if limiter is None else ChainedLimiter(self.limiter, limiter)

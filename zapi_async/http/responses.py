@@ -59,6 +59,12 @@ def decode_body(raw: bytes, content_type: str) -> Any:
     A leading UTF-8 byte order mark is ignored; JSON nested deeper than
     ``MAX_JSON_DEPTH`` is returned as text.
     """
+    if raw[:1] == b"{" and len(raw) < 2 * MAX_JSON_DEPTH:
+        # The usual answer: a small JSON object, no BOM, too short to nest too deep.
+        try:
+            return loads(raw.decode())
+        except (ValueError, RecursionError):  # not UTF-8 or not JSON: the general path
+            pass
     text = raw.decode("utf-8-sig", errors="replace")
     stripped = text.lstrip()
     if "json" in content_type or stripped.startswith(("{", "[")):

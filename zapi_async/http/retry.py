@@ -41,7 +41,7 @@ from ..errors import (
     ZapiConnectionError,
     ZapiError,
 )
-from ..limits.rate import Limiter
+from ..limits.rate import Limiter, Unlimited
 from ..wire.codec import dumps
 from .transport import Transport
 
@@ -163,9 +163,11 @@ async def request_with_retries(
     attempt = 0
     while True:
         attempt += 1
-        before = loop.time()
-        await limiter.acquire()
-        queued += loop.time() - before
+        # No limiter configured and no 429 pause in force: nothing to wait for.
+        if type(limiter) is not Unlimited or limiter.pausing():
+            before = loop.time()
+            await limiter.acquire()
+            queued += loop.time() - before
         try:
             return await transport.exchange(method, endpoint, body)
         except ZapiError as exc:

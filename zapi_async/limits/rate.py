@@ -61,6 +61,10 @@ class Unlimited:
         """Clock time before which ``acquire()`` does not return."""
         return self._paused_until
 
+    def pausing(self) -> bool:
+        """Whether a pause is in force now (``acquire()`` would wait)."""
+        return self._paused_until != -math.inf and self._paused_until > self._clock()
+
     async def pause(self, seconds: float) -> None:
         """Hold every ``acquire()`` for ``seconds`` from now (never shortens a pause)."""
         self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))

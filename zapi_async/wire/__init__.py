@@ -12,6 +12,8 @@ change a shape):
 * :mod:`~zapi_async.wire.instance`: the server queue's PascalCase keys.
 * :mod:`~zapi_async.wire.content`: media, poll, event and delete-message shapes.
 * :mod:`~zapi_async.wire.events`: webhook events dispatched on ``type``.
+* :mod:`~zapi_async.wire.fast`: hand-written hooks for the hot path (the action-button
+  message and the send result), equal to the generic ones.
 
 Models (:mod:`zapi_async.models`) import nothing of cattrs.
 """
@@ -19,6 +21,7 @@ Models (:mod:`zapi_async.models`) import nothing of cattrs.
 from ..errors import WireFormatError
 from . import content as _content
 from . import events as _events
+from . import fast as _fast
 from . import instance as _instance
 from . import lists as _lists
 from .content import to_query
@@ -36,4 +39,4 @@ __all__ = [
     "to_wire",
 ]
 
-del _content, _events, _instance, _lists
+del _content, _events, _fast, _instance, _lists

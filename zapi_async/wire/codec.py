@@ -1,22 +1,59 @@
 """JSON text <-> Python values, the one place that calls the :mod:`json` module for
-Z-API's documents (requests, answers, webhooks)."""
+Z-API's documents (requests, answers, webhooks).
+
+With the ``fast-json`` extra (``pip install zapi_async[fast-json]``, i.e. orjson)
+installed, request bodies are encoded by orjson, about ten times faster: the same
+compact UTF-8 bytes for every JSON document. What orjson refuses (integers beyond 64
+bits, non-string keys) falls back to the standard library. The one difference:
+NaN and infinities, which JSON has no spelling for, become ``null`` (the standard
+library writes ``NaN``, which Z-API cannot parse either). Decoding always uses the
+standard library.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["JSONDecodeError", "dumps", "loads"]
+__all__ = ["FAST_JSON", "JSONDecodeError", "dumps", "loads"]
 
 #: Raised by :func:`loads` for text that is not JSON (a ``ValueError``).
 JSONDecodeError = json.JSONDecodeError
 
+# Built once: ``json.dumps`` with options builds a new encoder on every call.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_decode = json.JSONDecoder().decode
 
-def dumps(payload: Any) -> bytes:
-    """Compact UTF-8 JSON, as Z-API's examples send it (non-ASCII kept as is)."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+_orjson_dumps: Callable[[Any], bytes] | None
+try:
+    import orjson
+except ImportError:  # the extra is not installed
+    _orjson_dumps = None
+else:
+    _orjson_dumps = orjson.dumps
+
+#: Whether request bodies are encoded by orjson (the ``fast-json`` extra).
+FAST_JSON = _orjson_dumps is not None
+
+
+def _std_dumps(payload: Any) -> bytes:
+    return _encode(payload).encode()
+
+
+def _fast_dumps(payload: Any) -> bytes:
+    try:
+        return _orjson_dumps(payload)  # type: ignore[misc]
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return _std_dumps(payload)
+
+
+#: Compact UTF-8 JSON, as Z-API's examples send it (non-ASCII kept as is).
+dumps: Callable[[Any], bytes] = _fast_dumps if FAST_JSON else _std_dumps
 
 
 def loads(text: str | bytes) -> Any:
     """The value of a JSON document (:data:`JSONDecodeError` when it is not JSON)."""
+    if isinstance(text, str):
+        return _decode(text)
     return json.loads(text)

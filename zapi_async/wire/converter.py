@@ -34,7 +34,15 @@ from ..errors import ValidationError, WireFormatError
 from ..models.buttons import Button, CallButton, ReplyButton, UrlButton
 from ..models.messages import ButtonActionsMessage, SendResult
 
-__all__ = ["converter", "from_wire", "register_renames", "to_camel", "to_wire"]
+__all__ = [
+    "converter",
+    "from_wire",
+    "register_fast",
+    "register_renames",
+    "to_camel",
+    "to_wire",
+    "wire_name",
+]
 
 T = TypeVar("T")
 
@@ -76,6 +84,9 @@ def register_renames(cls: type, renames: Mapping[str, str]) -> None:
     hook keeps its old names there.
     """
     _RENAMES[cls] = dict(renames)
+    if cls in _FAST_COVERED:  # the hand-written hooks know the old names
+        _FAST_UNSTRUCTURE.clear()
+        _FAST_STRUCTURE.clear()
     # Hooks generated before this call would keep the old names: drop the cached ones
     # (cattrs has no public call for this; registering any hook does it too).
     converter._unstructure_func.clear_cache()
@@ -83,8 +94,35 @@ def register_renames(cls: type, renames: Mapping[str, str]) -> None:
     _button_unstructure_hooks.clear()
 
 
-def _wire_name(cls: type, name: str) -> str:
+def wire_name(cls: type, name: str) -> str:
+    """The JSON key of field ``name`` of ``cls`` (its rename, else its camelCase)."""
     return _RENAMES.get(cls, {}).get(name) or to_camel(name)
+
+
+_wire_name = wire_name
+
+#: Hand-written hooks for the hot path (see wire/fast.py): exactly the generic
+#: result, faster. A structure fast path returns ``None`` to defer to the generic one.
+_FAST_UNSTRUCTURE: dict[type, Callable[[Any], dict[str, Any]]] = {}
+_FAST_STRUCTURE: dict[type, Callable[[Any], Any]] = {}
+#: Classes whose wire names the fast hooks hard-wire (a later rename drops them).
+_FAST_COVERED: set[type] = set()
+
+
+def register_fast(
+    cls: type,
+    *,
+    unstructure: Callable[[Any], dict[str, Any]] | None = None,
+    structure: Callable[[Any], Any] | None = None,
+    covers: tuple[type, ...] = (),
+) -> None:
+    """Install hand-written hooks :func:`to_wire` / :func:`from_wire` try first;
+    ``covers`` names the nested classes whose keys they write too."""
+    _FAST_COVERED.update((cls, *covers))
+    if unstructure is not None:
+        _FAST_UNSTRUCTURE[cls] = unstructure
+    if structure is not None:
+        _FAST_STRUCTURE[cls] = structure
 
 
 def _json_type(value: object) -> str:
@@ -261,6 +299,9 @@ def to_wire(obj: Any) -> dict[str, Any]:
     >>> sorted(wire)
     ['buttonActions', 'message', 'phone']
     """
+    fast = _FAST_UNSTRUCTURE.get(obj.__class__)
+    if fast is not None:
+        return fast(obj)
     data = converter.unstructure(obj)
     if not isinstance(data, dict):
         raise TypeError(f"{type(obj).__name__} does not map to a JSON object")
@@ -309,6 +350,9 @@ def from_wire(data: Any, cls: type[T]) -> T:
     >>> from_wire({"zaapId": "Z1", "messageId": "M1", "extra": 1}, SendResult)
     SendResult(zaap_id='Z1', message_id='M1', id='M1')
     """
+    fast = _FAST_STRUCTURE.get(cls)
+    if fast is not None and (value := fast(data)) is not None:
+        return value  # type: ignore[no-any-return]
     try:
         return converter.structure(data, cls)
     except (cattrs.BaseValidationError, TypeError, ValueError, KeyError) as exc:
