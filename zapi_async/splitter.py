@@ -19,6 +19,8 @@ live in a :class:`ButtonPolicy`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 
 from .errors import ValidationError
@@ -198,6 +200,34 @@ def check_compliant(message: ButtonActionsMessage, policy: ButtonPolicy = DEFAUL
     _raise(_mix_problems(message.buttons, policy) + _length_problems(message, policy))
 
 
+def _is_plain(policy: ButtonPolicy) -> bool:
+    """No length and no per-kind limits (the default): only ``max_buttons`` counts."""
+    return (
+        policy.max_call_buttons is None
+        and policy.max_url_buttons is None
+        and policy.max_reply_buttons is None
+        and policy.max_label_length is None
+        and policy.max_message_length is None
+        and policy.max_title_length is None
+        and policy.max_footer_length is None
+    )
+
+
+def _plain_groups(buttons: tuple[Button, ...], cap: int) -> list[Sequence[Button]] | None:
+    """The parts under a plain policy, or ``None`` when the message complies as is.
+
+    The same parts as the general path gives (every kind's cap is ``cap`` there, so
+    its contiguous runs of ``cap`` are minimal), in a fraction of the time.
+    """
+    replies = [b for b in buttons if b.kind == "REPLY"]
+    if len(buttons) <= cap and (not replies or len(replies) == len(buttons)):
+        return None
+    actions = [b for b in buttons if b.kind != "REPLY"]
+    groups: list[Sequence[Button]] = [actions[i : i + cap] for i in range(0, len(actions), cap)]
+    groups += [replies[i : i + cap] for i in range(0, len(replies), cap)]
+    return groups
+
+
 def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
 
@@ -261,15 +291,17 @@ def split(
     Raises :class:`~zapi_async.ValidationError` for limits splitting cannot fix
     (text or label lengths).
     """
-    _raise(_length_problems(message, policy))
-    if not _mix_problems(message.buttons, policy):
-        return [message]
-    actions = [b for b in message.buttons if b.kind != "REPLY"]
-    replies = [b for b in message.buttons if b.kind == "REPLY"]
-    reply_cap = policy.cap("REPLY")
-    groups = _chunk_actions(actions, policy) + [
-        replies[i : i + reply_cap] for i in range(0, len(replies), reply_cap)
-    ]
+    groups: list[Sequence[Button]]
+    if _is_plain(policy):
+        plain = _plain_groups(message.buttons, policy.max_buttons)
+        if plain is None:
+            return [message]
+        groups = plain
+    else:
+        groups_or_none = _general_groups(message, policy)
+        if groups_or_none is None:
+            return [message]
+        groups = groups_or_none
     return [
         _derive(
             message,
@@ -278,6 +310,21 @@ def split(
         )
         for index, group in enumerate(groups)
     ]
+
+
+def _general_groups(
+    message: ButtonActionsMessage, policy: ButtonPolicy
+) -> list[Sequence[Button]] | None:
+    """The parts under any policy, or ``None`` when the message complies as is."""
+    _raise(_length_problems(message, policy))
+    if not _mix_problems(message.buttons, policy):
+        return None
+    actions = [b for b in message.buttons if b.kind != "REPLY"]
+    replies = [b for b in message.buttons if b.kind == "REPLY"]
+    reply_cap = policy.cap("REPLY")
+    groups: list[Sequence[Button]] = [*_chunk_actions(actions, policy)]
+    groups += [replies[i : i + reply_cap] for i in range(0, len(replies), reply_cap)]
+    return groups
 
 
 def _derive(

@@ -100,6 +100,8 @@ def check_recipient(field: str, value: object) -> None:
 
     Broadcast lists (``…-broadcast``) are refused: Z-API cannot send to them.
     """
+    if value.__class__ is str and _DIGITS.fullmatch(value):
+        return  # a phone number: the common case, one match
     if not isinstance(value, str):
         raise not_a_string(field, value)
     kind = chat_kind(value)
@@ -134,6 +136,8 @@ def check_group(field: str, value: object) -> None:
 
 def check_dial_number(field: str, value: object) -> None:
     """A number to dial: digits with an optional leading ``+`` (``+554498398733``)."""
+    if value.__class__ is str and _DIAL.fullmatch(value):
+        return
     if not isinstance(value, str):
         raise not_a_string(field, value)
     if not _DIAL.fullmatch(value):
@@ -146,6 +150,8 @@ def check_dial_number(field: str, value: object) -> None:
 
 def check_text(field: str, value: object) -> None:
     """Required text: a string with at least one non-space character."""
+    if value.__class__ is str and value and not value.isspace():
+        return
     if not isinstance(value, str):
         raise not_a_string(field, value)
     if not value.strip():
@@ -160,6 +166,10 @@ def check_optional_text(field: str, value: object) -> None:
 
 def check_http_url(field: str, value: object) -> None:
     """An absolute ``http://`` or ``https://`` URL with a host and no spaces."""
+    # The full pattern implies the scheme and no spaces: one match when all is well,
+    # the checks below (in order) only to name what is wrong.
+    if value.__class__ is str and _HTTP_URL.fullmatch(value):
+        return
     if not isinstance(value, str):
         raise not_a_string(field, value)
     if not value.startswith(("http://", "https://")):
@@ -230,7 +240,7 @@ def check_delay(field: str, value: object) -> None:
 
 def check_optional_id(field: str, value: object) -> None:
     """``None`` or a non-empty string identifier."""
-    if value is None:
+    if value is None or (value.__class__ is str and value):
         return
     if not isinstance(value, str):
         raise not_a_string(field, value)

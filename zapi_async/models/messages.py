@@ -34,6 +34,7 @@ class Message(Protocol):
 
 
 _BUTTON_TYPES = (CallButton, UrlButton, ReplyButton)
+_BUTTON_CLASSES = frozenset(_BUTTON_TYPES)  # exact classes: a set lookup, not isinstance
 
 
 def _as_buttons(value: Iterable[Button]) -> tuple[Button, ...]:
@@ -79,7 +80,7 @@ class ButtonActionsMessage:
             raise ValidationError("ButtonActionsMessage.buttons", "should have at least one button")
         seen: set[str] = set()
         for index, button in enumerate(self.buttons):
-            if not isinstance(button, _BUTTON_TYPES):
+            if button.__class__ not in _BUTTON_CLASSES and not isinstance(button, _BUTTON_TYPES):
                 raise ValidationError(
                     f"ButtonActionsMessage.buttons[{index}]",
                     "should be a CallButton, UrlButton or ReplyButton, "
@@ -92,10 +93,15 @@ class ButtonActionsMessage:
                         f"should be unique within the message, but {button.id!r} is repeated",
                     )
                 seen.add(button.id)
-        check_optional_text("ButtonActionsMessage.title", self.title)
-        check_optional_text("ButtonActionsMessage.footer", self.footer)
-        check_image("ButtonActionsMessage.image", self.image)
-        check_delay("ButtonActionsMessage.delay_message", self.delay_message)
+        # Optional fields: the checks only when set (most messages leave them out).
+        if self.title is not None:
+            check_optional_text("ButtonActionsMessage.title", self.title)
+        if self.footer is not None:
+            check_optional_text("ButtonActionsMessage.footer", self.footer)
+        if self.image is not None:
+            check_image("ButtonActionsMessage.image", self.image)
+        if self.delay_message is not None:
+            check_delay("ButtonActionsMessage.delay_message", self.delay_message)
 
 
 @attrs.frozen
