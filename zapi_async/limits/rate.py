@@ -166,7 +166,9 @@ class ChainedLimiter:
     async def acquire(self) -> None:
         """Wait for every limiter, in order."""
         for limiter in self.limiters:
-            await limiter.acquire()
+            # An Unlimited with no pause in force would return at once: skip the call.
+            if type(limiter) is not Unlimited or limiter.pausing():
+                await limiter.acquire()
 
     async def pause(self, seconds: float) -> None:
         """Pause every limiter."""
