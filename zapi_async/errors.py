@@ -4,6 +4,8 @@ Every exception the library raises derives from :class:`ZapiError`::
 
     ZapiError
     ├── ValidationError            (also a ValueError) bad input, raised before any I/O
+    ├── ConfigurationError         (also a ValueError) a missing or malformed ZAPI_*
+    │                              setting (environment or credentials file)
     ├── ZapiHTTPError              Z-API answered with an error status
     │   ├── AuthenticationError    401/403 or a Client-Token failure
     │   ├── MethodNotAllowedError  405
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AuthenticationError",
     "ClientClosedError",
+    "ConfigurationError",
     "DailyCapReachedError",
     "DeliveryUnknownError",
     "InstanceDisconnectedError",
@@ -80,6 +83,19 @@ class ValidationError(ZapiError, ValueError):
         self.field = field
         self.rule = rule
         super().__init__(f"{field}: {rule}")
+
+
+class ConfigurationError(ZapiError, ValueError):
+    """A missing or malformed setting: an environment variable or a credentials file.
+
+    ``setting`` names the variable (``"ZAPI_TOKEN"``) or the file; the message says
+    what is wrong and never contains the value of a secret.
+    """
+
+    def __init__(self, setting: str, problem: str) -> None:
+        self.setting = setting
+        self.problem = problem
+        super().__init__(problem)
 
 
 class ZapiHTTPError(ZapiError):

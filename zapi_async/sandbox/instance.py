@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from .records import MessageLog, MessageState, RecordedHeaders, RecordedMessage
+from .setup_endpoints import SetupEndpoints, setup_methods
 from .validation import SEND_ENDPOINTS, BodyError, validate_queue_page, validate_send
 
 __all__ = ["DEFAULT_QUEUE_LIMIT", "IdFactory", "Reply", "SandboxInstance", "allowed_methods"]
@@ -44,7 +45,7 @@ def allowed_methods(endpoint: str) -> dict[str, str] | None:
     head, _, rest = endpoint.partition("/")
     if head == "queue" and rest and "/" not in rest:
         return {"DELETE": "queue_delete"}
-    return None
+    return setup_methods(endpoint)
 
 
 @attrs.frozen
@@ -120,6 +121,7 @@ class SandboxInstance:
         wall_clock: Callable[[], float],
         queue_limit: int = DEFAULT_QUEUE_LIMIT,
         strict: bool = True,
+        setup: SetupEndpoints | None = None,
     ) -> None:
         self.instance_id = instance_id
         self.log = log
@@ -129,6 +131,8 @@ class SandboxInstance:
         self.queue_limit = queue_limit
         self.strict = strict
         self.connected = True
+        #: Pairing, me/device, phone-exists and webhook setters (see .setup_endpoints).
+        self.setup = setup
         self._queue: list[tuple[int, RecordedMessage]] = []
         self._seq = 0
 
@@ -164,6 +168,8 @@ class SandboxInstance:
         headers: RecordedHeaders,
     ) -> Reply:
         """Perform ``operation`` (from :func:`allowed_methods`) and return the answer."""
+        if operation.startswith("setup:") and self.setup is not None:
+            return Reply(*self.setup.handle(operation, endpoint, body, self))
         try:
             if operation == "send":
                 return self._send(endpoint, body, headers)

@@ -35,6 +35,15 @@ __all__ = [
 MESSAGE_STATUSES = ("SENT", "RECEIVED", "READ", "READ_BY_ME", "PLAYED")
 #: Seconds a webhook POST may take before it fails.
 WEBHOOK_TIMEOUT = 10.0
+#: Callback ``type`` (lower case) -> the ``update-webhook-<kind>`` that sets its URL.
+_KIND_OF_TYPE = {
+    "receivedcallback": "received",
+    "deliverycallback": "delivery",
+    "messagestatuscallback": "message-status",
+    "disconnectedcallback": "disconnected",
+    "connectedcallback": "connected",
+    "presencechatcallback": "chat-presence",
+}
 #: Stands in for the secret parts of a webhook URL in reprs.
 REDACTED = "***"
 
@@ -207,6 +216,9 @@ class WebhookSender:
         self.connected_phone = connected_phone
         #: Where webhooks go; ``None`` until configured.
         self.url = url
+        #: Per-kind URLs set through ``update-webhook-<kind>`` (``"received"``,
+        #: ``"delivery"``, ``"message-status"``...); they win over :attr:`url`.
+        self.urls: dict[str, str] = {}
         self._session: aiohttp.ClientSession | None = None
 
     def _momment(self) -> int:
@@ -224,11 +236,13 @@ class WebhookSender:
         return record
 
     async def post(self, payload: dict[str, Any], *, url: str | None = None) -> WebhookDelivery:
-        """POST ``payload`` as JSON to ``url`` (default :attr:`url`); return the outcome.
+        """POST ``payload`` as JSON to ``url`` (default: the URL set for its kind with
+        ``update-webhook-<kind>``, else :attr:`url`); return the outcome.
 
         A connection failure raises the :mod:`aiohttp` error; any HTTP status is returned.
         """
-        target = url or self.url
+        kind = _KIND_OF_TYPE.get(str(payload.get("type", "")).lower())
+        target = url or (self.urls.get(kind) if kind else None) or self.url
         if not target:
             raise SandboxError("no webhook URL: set sandbox.webhook_url first")
         if self._session is None:

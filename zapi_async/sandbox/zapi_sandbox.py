@@ -11,7 +11,7 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from types import TracebackType
 from typing import Any
 
@@ -19,6 +19,7 @@ from .faults import FaultInjector, FaultPlan
 from .instance import DEFAULT_QUEUE_LIMIT, IdFactory, SandboxInstance
 from .records import AcceptKey, MessageLog, RecordedMessage, RecordedRequest
 from .server import Credentials, SandboxServer
+from .setup_endpoints import SetupEndpoints
 from .webhook_sender import WebhookDelivery, WebhookSender
 
 __all__ = ["ZapiSandbox"]
@@ -45,7 +46,10 @@ class ZapiSandbox:
     ``host``/``port`` default to 127.0.0.1 and a free port. ``webhook_url`` is where
     webhooks go. ``strict`` (default True) rejects unknown JSON keys and ``null``
     values. ``queue_limit`` (default 1000) bounds the server queue while
-    disconnected. ``connected_phone`` is the instance's own number in webhooks.
+    disconnected. ``connected_phone`` is the instance's own number in webhooks and
+    ``GET device``. ``whatsapp_numbers`` are the numbers ``phone-exists`` says have
+    WhatsApp (default ``None``: every number); ``connected=False`` starts the
+    phone disconnected (to try pairing: ``GET qr-code`` then :meth:`connect`).
     ``clock``/``wall_clock`` (monotonic / epoch seconds) time the records;
     ``sleep`` performs injected latency (replace it to control time in tests).
     """
@@ -63,6 +67,8 @@ class ZapiSandbox:
         strict: bool = True,
         queue_limit: int = DEFAULT_QUEUE_LIMIT,
         connected_phone: str = "5511900000000",
+        whatsapp_numbers: Collection[str] | None = None,
+        connected: bool = True,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
@@ -98,6 +104,19 @@ class ZapiSandbox:
             connected_phone=connected_phone,
             url=webhook_url,
         )
+        #: Pairing, ``me``/``device``, phone-exists and the webhook setters' state.
+        self.setup = SetupEndpoints(
+            instance_id=self.instance_id,
+            token=self.token,
+            connected_phone=connected_phone,
+            urls=self.webhooks.urls,
+            whatsapp_numbers=whatsapp_numbers,
+            seed=seed,
+            wall_clock=wall_clock,
+        )
+        self.instance.setup = self.setup
+        if not connected:
+            self.instance.disconnect()
         self._server = SandboxServer(
             credentials=self.credentials,
             instance=self.instance,
@@ -250,6 +269,31 @@ class ZapiSandbox:
     @webhook_url.setter
     def webhook_url(self, url: str | None) -> None:
         self.webhooks.url = url
+
+    @property
+    def webhook_urls(self) -> dict[str, str]:
+        """The per-kind URLs set through ``update-webhook-<kind>`` (a copy), e.g.
+        ``{"received": "https://…"}``; a kind without one goes to :attr:`webhook_url`."""
+        return dict(self.webhooks.urls)
+
+    @property
+    def notify_sent_by_me(self) -> bool:
+        """Whether "notify sent by me" was turned on (``update-notify-sent-by-me``)."""
+        return self.setup.notify_sent_by_me
+
+    @property
+    def whatsapp_numbers(self) -> set[str] | None:
+        """The numbers ``phone-exists`` says have WhatsApp (``None``: every number)."""
+        return self.setup.whatsapp_numbers
+
+    @whatsapp_numbers.setter
+    def whatsapp_numbers(self, numbers: Collection[str] | None) -> None:
+        self.setup.whatsapp_numbers = None if numbers is None else set(numbers)
+
+    @property
+    def qr_codes(self) -> list[str]:
+        """The text of every QR code ``GET qr-code`` handed out, oldest first."""
+        return list(self.setup.qr_codes)
 
     async def press_button(
         self, message_id: str, button_id: str, *, participant_phone: str | None = None
