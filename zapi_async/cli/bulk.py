@@ -53,7 +53,7 @@ from .config import (
     Credentials,
     auth_advice,
 )
-from .input import BadRow, InputRow, detect_format, read_rows
+from .input import BadRow, InputRow, Normalizer, detect_format, read_rows
 from .progress import Progress, Tally, make_progress
 
 __all__ = ["SKIP_ON_RESUME", "BulkOptions", "load_results", "run_bulk"]
@@ -82,6 +82,10 @@ class BulkOptions:
     pacing: PacingProfile | None = None
     status_check: bool = True
     progress: str = "auto"
+    #: ``--check-numbers``: skip numbers phone-exists-batch says have no WhatsApp.
+    check_numbers: bool = False
+    #: ``--normalize-phones``: rewrites each phone first (see cli/input.py).
+    normalize: Normalizer | None = None
 
     @property
     def results_path(self) -> Path:
@@ -120,7 +124,10 @@ class _ResultsWriter:
         self.progress.update(self.tally, self.rate)
 
     def row(self, row: InputRow, status: str, **fields: Any) -> None:
-        self.write(row.line, status, phone=row.message.phone, key=row.key, **fields)
+        phone = row.message.phone
+        self.write(
+            row.line, status, phone=phone, original_phone=row.original_phone, key=row.key, **fields
+        )
 
 
 def _ids(results: Iterable[SendResult]) -> dict[str, list[str]]:
@@ -157,6 +164,8 @@ class _Campaign:
         self._waiters: set[asyncio.Task[None]] = set()
         self._closing: asyncio.Task[Any] | None = None
         self._interrupts = 0
+        #: Phones ``--check-numbers`` found without WhatsApp: recorded, not sent.
+        self.no_whatsapp: set[str] = set()
 
     def stop(self, reason: str, exit_code: int) -> None:
         """Stop sending: queued messages and the rest of the input become ``unsent``."""
@@ -197,6 +206,9 @@ class _Campaign:
                 continue
             if self.stop_reason is not None:
                 self.writer.row(row, "unsent", error=self.stop_reason)
+                continue
+            if row.message.phone in self.no_whatsapp:
+                self.writer.row(row, "no_whatsapp", error="the number has no WhatsApp")
                 continue
             try:
                 future = await self.queue.submit(row.message)
@@ -249,10 +261,13 @@ def _validate(
     bad: list[BadRow] = []
     skip: dict[int, Any] = {}
     total = 0
-    for row in read_rows(options.input, fmt, unknown_columns):
+    for row in read_rows(options.input, fmt, unknown_columns, normalize=options.normalize):
         if isinstance(row, BadRow):
             bad.append(row)
             continue
+        if row.original_phone is not None:
+            new = row.message.phone
+            print(f"line {row.line}: phone {row.original_phone!r} -> {new!r}", file=err)
         previous = done.get(row.line)
         if previous is not None and previous[0] in skip_statuses:
             if previous[1] is not None and previous[1] != row.key:
@@ -331,6 +346,12 @@ async def run_bulk(
     ) as client:
         if sendable and options.status_check:
             await _check_instance(client, credentials)
+        no_whatsapp: set[str] = set()
+        if options.check_numbers:
+            from .check_numbers import skip_without_whatsapp  # noqa: PLC0415
+
+            rows = read_rows(options.input, fmt, normalize=options.normalize)
+            no_whatsapp = await skip_without_whatsapp(client, rows, skip, credentials, err)
         progress = make_progress(options.progress if total else "none", total, err)
         queue = SendQueue(
             client,
@@ -344,12 +365,13 @@ async def run_bulk(
         with options.results_path.open(mode, encoding="utf-8") as handle:
             writer = _ResultsWriter(handle, tally, progress)
             campaign = _Campaign(queue, writer, credentials, skip, err)
+            campaign.no_whatsapp = no_whatsapp
             loop = asyncio.get_running_loop()
             # Not available on Windows or outside the main thread: Ctrl-C then aborts.
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signal.SIGINT, campaign.interrupt)
             try:
-                await campaign.run(read_rows(options.input, fmt))
+                await campaign.run(read_rows(options.input, fmt, normalize=options.normalize))
             finally:
                 progress.close(tally)
                 with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -364,7 +386,8 @@ async def run_bulk(
 def _summary(options: BulkOptions, tally: Tally, out: TextIO, err: TextIO) -> None:
     print(
         f"sent {tally.sent}, failed {tally.failed}, partial {tally.partial}, "
-        f"unknown {tally.unknown}, unsent {tally.unsent}, invalid {tally.invalid}; "
+        f"unknown {tally.unknown}, unsent {tally.unsent}, invalid {tally.invalid}"
+        f"{f', no WhatsApp {tally.no_whatsapp}' if options.check_numbers else ''}; "
         f"skipped {tally.skipped} already done; results in {options.results_path}",
         file=out,
     )

@@ -19,13 +19,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
 import attrs
 
 from ..errors import ValidationError
+from ..models._checks import is_group_id
 from ..models.buttons import Button, CallButton, ReplyButton, UrlButton
 from ..models.messages import ButtonActionsMessage, Message
 from ..models.text import TextMessage
@@ -45,6 +46,8 @@ __all__ = [
 #: Every column (CSV) or key (JSONL) a campaign row may have.
 COLUMNS = ("phone", "message", "title", "footer", "image", "buttons")
 _REQUIRED = ("phone", "message")
+#: Rewrites a phone as written into Z-API's form, or raises ValidationError.
+Normalizer = Callable[[str], str]
 _BUTTON_SYNTAX = "reply:ID=LABEL, url:LABEL=URL or call:LABEL=PHONE"
 _KINDS = {"CALL": "call", "URL": "url", "REPLY": "reply"}
 
@@ -60,11 +63,13 @@ class InputProblem(ValueError):
 
 @attrs.frozen
 class InputRow:
-    """One valid input: its file ``line``, the ``message`` and a fingerprint ``key``."""
+    """One valid input: its file ``line``, the ``message`` and a fingerprint ``key``;
+    ``original_phone`` is the phone as written when a normalizer rewrote it."""
 
     line: int
     message: Message
     key: str
+    original_phone: str | None = None
 
 
 @attrs.frozen
@@ -180,12 +185,25 @@ def _fingerprint(message: Message) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _row(line: int, values: Mapping[str, Any]) -> InputRow | BadRow:
+def _row(line: int, values: Mapping[str, Any], normalize: Normalizer | None) -> InputRow | BadRow:
+    original = values.get("phone")
+    if (
+        normalize is not None
+        and isinstance(original, str)
+        and original
+        and not is_group_id(original)
+    ):
+        try:
+            phone = normalize(original)
+        except ValidationError as exc:
+            return BadRow(line, "phone", exc.rule)
+        values = {**values, "phone": phone}
     try:
         message = build_message(values)
     except InputProblem as exc:
         return BadRow(line, exc.field, exc.problem)
-    return InputRow(line, message, _fingerprint(message))
+    rewritten = original if values.get("phone") != original else None
+    return InputRow(line, message, _fingerprint(message), rewritten)
 
 
 def detect_format(path: Path, given: str | None) -> str:
@@ -200,7 +218,9 @@ def detect_format(path: Path, given: str | None) -> str:
     raise InputProblem("--format", f"cannot tell the format of {path.name}: pass --format")
 
 
-def _csv_rows(path: Path, unknown: list[str]) -> Iterator[InputRow | BadRow]:
+def _csv_rows(
+    path: Path, unknown: list[str], normalize: Normalizer | None
+) -> Iterator[InputRow | BadRow]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
@@ -220,10 +240,11 @@ def _csv_rows(path: Path, unknown: list[str]) -> Iterator[InputRow | BadRow]:
             if len(record) > len(names):
                 yield BadRow(line, "-", f"{len(record)} cells but the header has {len(names)}")
                 continue
-            yield _row(line, dict(zip(names, (cell.strip() for cell in record), strict=False)))
+            cells = dict(zip(names, (cell.strip() for cell in record), strict=False))
+            yield _row(line, cells, normalize)
 
 
-def _jsonl_rows(path: Path) -> Iterator[InputRow | BadRow]:
+def _jsonl_rows(path: Path, normalize: Normalizer | None) -> Iterator[InputRow | BadRow]:
     with path.open(encoding="utf-8-sig") as handle:
         for line, text in enumerate(handle, 1):
             if not text.strip():
@@ -240,17 +261,23 @@ def _jsonl_rows(path: Path) -> Iterator[InputRow | BadRow]:
             if extra:
                 yield BadRow(line, extra[0], f"unknown key (expected {', '.join(COLUMNS)})")
                 continue
-            yield _row(line, values)
+            yield _row(line, values, normalize)
 
 
 def read_rows(
-    path: Path, fmt: str, unknown_columns: list[str] | None = None
+    path: Path,
+    fmt: str,
+    unknown_columns: list[str] | None = None,
+    *,
+    normalize: Normalizer | None = None,
 ) -> Iterator[InputRow | BadRow]:
     """Stream the rows of ``path`` (``fmt`` ``csv`` or ``jsonl``), blank lines skipped.
 
     CSV columns not in :data:`COLUMNS` are ignored and appended to
-    ``unknown_columns``; unknown JSONL keys are errors.
+    ``unknown_columns``; unknown JSONL keys are errors. ``normalize`` (e.g.
+    :func:`~zapi_async.normalize_phone`) rewrites each phone that is not a group id
+    first; a phone it refuses makes the row bad.
     """
     if fmt == "csv":
-        return _csv_rows(path, unknown_columns if unknown_columns is not None else [])
-    return _jsonl_rows(path)
+        return _csv_rows(path, unknown_columns if unknown_columns is not None else [], normalize)
+    return _jsonl_rows(path, normalize)

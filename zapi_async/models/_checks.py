@@ -23,6 +23,7 @@ __all__ = [
     "check_recipient",
     "check_text",
     "check_webhook_url",
+    "is_group_id",
     "normalize_phone",
 ]
 
@@ -175,6 +176,12 @@ def _suggestion(value: str) -> str:
         return f"; use {normalize_phone(value)!r}"
     except ValidationError:
         return ""
+
+
+def is_group_id(value: str) -> bool:
+    """Whether ``value`` is a group id (``120363019502650977-group`` or the legacy
+    ``<creator>-<timestamp>``), which :func:`normalize_phone` must leave alone."""
+    return bool(_GROUP.fullmatch(value))
 
 
 def check_recipient(field: str, value: object) -> None:

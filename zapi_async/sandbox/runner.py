@@ -24,6 +24,10 @@ def _announce(sandbox: ZapiSandbox, default_token: bool, echo: Callable[[str], A
     echo(f"  Client-Token: {'required' if sandbox.client_token else 'not required'}")
     if sandbox.webhook_url:
         echo(f"  webhooks to : {redact_url(sandbox.webhook_url)}")
+    if sandbox.whatsapp_numbers is not None:
+        echo(f"  WhatsApp    : {len(sandbox.whatsapp_numbers)} number(s) (phone-exists)")
+    if not sandbox.connected:
+        echo("  phone       : disconnected (pair it: zapi-async qr)")
     echo("Press Ctrl+C to stop.")
 
 
@@ -36,6 +40,8 @@ async def serve_sandbox(
     client_token: str | None = None,
     seed: int = 0,
     webhook_url: str | None = None,
+    whatsapp_numbers: list[str] | None = None,
+    connected: bool = True,
     echo: Callable[[str], Any] = print,
     on_ready: Callable[[ZapiSandbox], Any] | None = None,
 ) -> None:
@@ -44,7 +50,9 @@ async def serve_sandbox(
     ``token`` defaults to :data:`DEFAULT_TOKEN`, which is printed (it is public); a
     token you pass is never printed, nor the Client-Token. ``seed`` drives the
     generated ids and random faults; ``webhook_url`` is where webhooks go (shown
-    redacted). ``echo`` (default :func:`print`) writes the banner.
+    redacted). ``whatsapp_numbers`` are the numbers ``phone-exists`` says have
+    WhatsApp (default: every number); ``connected=False`` starts the phone
+    disconnected. ``echo`` (default :func:`print`) writes the banner.
     """
     sandbox = ZapiSandbox(
         instance_id,
@@ -54,6 +62,8 @@ async def serve_sandbox(
         host=host,
         port=port,
         webhook_url=webhook_url,
+        whatsapp_numbers=whatsapp_numbers,
+        connected=connected,
     )
     async with sandbox:
         _announce(sandbox, token is None, echo)
