@@ -5,6 +5,14 @@ import pytest
 import zapi_async
 
 DOCUMENTED = {
+    "DeviceInfo",
+    "InstanceInfo",
+    "PairingCode",
+    "PhoneCheck",
+    "PhoneExists",
+    "QrCode",
+    "WebhookKind",
+    "ConfigurationError",
     "AnyButtonList",
     "AuthenticationError",
     "Button",

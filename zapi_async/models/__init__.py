@@ -1,4 +1,4 @@
-"""Frozen attrs values: messages, buttons, results, instance data and webhook events.
+"""Frozen attrs values: messages, buttons, results, instance and setup data, webhook events.
 
 Validated at construction (:class:`~zapi_async.ValidationError` names the field and
 the rule); no I/O and nothing of cattrs here: their JSON lives in :mod:`zapi_async.wire`.
@@ -19,6 +19,15 @@ from .lists import (
 )
 from .messages import ButtonActionsMessage, Message, SendResult
 from .payments import OtpButtonMessage, PixButtonMessage, PixKeyType
+from .setup import (
+    DeviceInfo,
+    InstanceInfo,
+    PairingCode,
+    PhoneCheck,
+    PhoneExists,
+    QrCode,
+    WebhookKind,
+)
 from .text import TextMessage
 
 __all__ = [
@@ -30,20 +39,27 @@ __all__ = [
     "ButtonListMessage",
     "ButtonListVideoMessage",
     "CallButton",
+    "DeviceInfo",
+    "InstanceInfo",
     "InstanceStatus",
     "ListButton",
     "ListOption",
     "Message",
     "OptionListMessage",
     "OtpButtonMessage",
+    "PairingCode",
+    "PhoneCheck",
+    "PhoneExists",
     "PixButtonMessage",
     "PixKeyType",
+    "QrCode",
     "QueuePage",
     "QueuedMessage",
     "ReplyButton",
     "SendResult",
     "TextMessage",
     "UrlButton",
+    "WebhookKind",
     "button_list",
     "normalize_phone",
 ]
