@@ -54,10 +54,12 @@ def modules(text: str) -> list[list[bool]]:
 
 async def test_pairing_by_qr_code_then_connected(sandbox: ZapiSandbox, zapi: ZapiClient) -> None:
     qr = await zapi.qr_code()
-    assert qr.png is not None and not qr.connected
+    assert qr.png is not None
+    assert not qr.connected
     assert qr_modules(png_pixels(qr.png)) == modules(sandbox.qr_codes[-1])
     image = await zapi.qr_code_image()
-    assert image.png is not None and image.png != qr.png
+    assert image.png is not None
+    assert image.png != qr.png
     assert qr_modules(png_pixels(image.png)) == modules(sandbox.qr_codes[-1])
     sandbox.connect()
     assert await zapi.qr_code() == QrCode(connected=True)
@@ -105,7 +107,8 @@ async def test_me_and_device(sandbox: ZapiSandbox, zapi: ZapiClient) -> None:
 async def test_phone_exists_single_and_batch(zapi: ZapiClient) -> None:
     found = await zapi.phone_exists(WHATSAPP)
     assert (found.exists, found.phone) == (True, WHATSAPP)
-    assert found.lid is not None and found.lid.endswith("@lid")
+    assert found.lid is not None
+    assert found.lid.endswith("@lid")
     assert await zapi.phone_exists("5511888888888") == PhoneExists(False, "5511888888888")
     checks = await zapi.phone_exists_batch(
         ["551199999999", "5511888888888", WHATSAPP], chunk_size=2

@@ -72,7 +72,8 @@ async def test_phone_code(sandbox: ZapiSandbox, http: aiohttp.ClientSession) -> 
     status, body = await call(http, sandbox, "GET", f"phone-code/{PHONE}")
     assert status == 200
     assert set(body) == {"code"}
-    assert len(body["code"]) == 8 and body["code"].isalnum()
+    assert len(body["code"]) == 8
+    assert body["code"].isalnum()
     assert sandbox.setup.pairing_codes == [body["code"]]
     assert await call(http, sandbox, "GET", "phone-code/+5511") == (400, {"error": "Invalid phone"})
 
@@ -82,7 +83,7 @@ async def test_connect_disconnect_restart_are_reflected(
 ) -> None:
     assert await call(http, sandbox, "GET", "disconnect") == (200, {"value": True})
     assert not sandbox.connected
-    status, body = await call(http, sandbox, "GET", "status")
+    _status, body = await call(http, sandbox, "GET", "status")
     assert body == {
         "connected": False,
         "error": "You are not connected.",
@@ -121,7 +122,8 @@ async def test_phone_exists_answers_from_the_configured_numbers() -> None:
     ):
         status, body = await call(http, sandbox, "GET", "phone-exists/5511999999999")
         assert status == 200
-        assert body["exists"] is True and body["phone"] == "5511999999999"
+        assert body["exists"] is True
+        assert body["phone"] == "5511999999999"
         assert body["lid"].endswith("@lid")
         # Brazil's ninth digit: the 8-digit form is the same WhatsApp number.
         status, body = await call(http, sandbox, "GET", "phone-exists/551199999999")
@@ -169,7 +171,7 @@ async def test_phone_exists_batch(sandbox: ZapiSandbox, http: aiohttp.ClientSess
 async def test_setters_are_put_only_with_json(
     sandbox: ZapiSandbox, http: aiohttp.ClientSession
 ) -> None:
-    status, body = await call(
+    status, _body = await call(
         http, sandbox, "POST", "update-webhook-received", json={"value": "https://a.example"}
     )
     assert status == 405
@@ -188,7 +190,7 @@ async def test_setters_are_put_only_with_json(
 async def test_setters_refuse_what_is_not_https(
     sandbox: ZapiSandbox, http: aiohttp.ClientSession, value: Any
 ) -> None:
-    status, body = await call(
+    status, _body = await call(
         http, sandbox, "PUT", "update-webhook-delivery", json={"value": value}
     )
     assert status == 400
@@ -218,7 +220,8 @@ async def test_setters_change_me_and_notify_sent_by_me(
         http, sandbox, "PUT", "update-webhook-chat-presence", json={"value": "https://p.example"}
     )
     me = (await call(http, sandbox, "GET", "me"))[1]
-    assert (me["receivedCallbackUrl"], me["presenceChatCallbackUrl"], me["deliveryCallbackUrl"]) == (
+    urls = (me["receivedCallbackUrl"], me["presenceChatCallbackUrl"], me["deliveryCallbackUrl"])
+    assert urls == (
         "https://r.example", "https://p.example", "https://bot.example/all",
     )  # fmt: skip
     assert me["receiveCallbackSentByMe"] is True

@@ -61,7 +61,7 @@ def _kinds(text: str) -> list[Any]:
     unknown = [kind for kind in kinds if kind not in _KINDS]
     if unknown or not kinds:
         raise argparse.ArgumentTypeError(
-            f"unknown kind(s) {', '.join(unknown) or text!r}; use a comma-separated list of "
+            f"unknown kind(s) {', '.join(unknown) or repr(text)}; use a comma-separated list of "
             + ", ".join(_KINDS)
         )
     return [WebhookKind(kind) for kind in kinds]
