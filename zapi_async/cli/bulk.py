@@ -43,6 +43,7 @@ from ..limits.pacing import PacingProfile
 from ..models.messages import SendResult
 from ..sending.outcomes import classify
 from ..sending.queue import SendQueue
+from .check_numbers import skip_without_whatsapp
 from .config import (
     EXIT_AUTH,
     EXIT_FAILED,
@@ -124,10 +125,8 @@ class _ResultsWriter:
         self.progress.update(self.tally, self.rate)
 
     def row(self, row: InputRow, status: str, **fields: Any) -> None:
-        phone = row.message.phone
-        self.write(
-            row.line, status, phone=phone, original_phone=row.original_phone, key=row.key, **fields
-        )
+        phone, original = row.message.phone, row.original_phone
+        self.write(row.line, status, phone=phone, original_phone=original, key=row.key, **fields)
 
 
 def _ids(results: Iterable[SendResult]) -> dict[str, list[str]]:
@@ -266,8 +265,7 @@ def _validate(
             bad.append(row)
             continue
         if row.original_phone is not None:
-            new = row.message.phone
-            print(f"line {row.line}: phone {row.original_phone!r} -> {new!r}", file=err)
+            print(f"line {row.line}: phone {row.original_phone!r} -> {row.phone!r}", file=err)
         previous = done.get(row.line)
         if previous is not None and previous[0] in skip_statuses:
             if previous[1] is not None and previous[1] != row.key:
@@ -346,12 +344,12 @@ async def run_bulk(
     ) as client:
         if sendable and options.status_check:
             await _check_instance(client, credentials)
-        no_whatsapp: set[str] = set()
-        if options.check_numbers:
-            from .check_numbers import skip_without_whatsapp  # noqa: PLC0415
-
-            rows = read_rows(options.input, fmt, normalize=options.normalize)
-            no_whatsapp = await skip_without_whatsapp(client, rows, skip, credentials, err)
+        rows = read_rows(options.input, fmt, normalize=options.normalize)
+        no_whatsapp = (
+            await skip_without_whatsapp(client, rows, skip, credentials, err)
+            if options.check_numbers
+            else set()
+        )
         progress = make_progress(options.progress if total else "none", total, err)
         queue = SendQueue(
             client,

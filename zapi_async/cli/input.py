@@ -71,6 +71,11 @@ class InputRow:
     key: str
     original_phone: str | None = None
 
+    @property
+    def phone(self) -> str:
+        """The message's recipient."""
+        return self.message.phone
+
 
 @attrs.frozen
 class BadRow:
