@@ -280,7 +280,8 @@ class ZapiClient(NamedSends, InstanceCalls, SetupCalls):
         )
 
     async def request(self, method: str, endpoint: str, json: Any = None) -> Any:
-        """Call any Z-API endpoint; returns the decoded JSON body.
+        """Call any Z-API endpoint; returns the decoded JSON body (``bytes`` for an
+        image or ``application/octet-stream`` answer, text for other non-JSON ones).
 
         ``endpoint`` is the path after the token (``"status"``, ``"queue/count"``).
         Errors, retries, pacing and redaction are the same as for :meth:`send`.
