@@ -386,3 +386,13 @@ async def test_send_text_server_error_is_exit_1(sandbox: ZapiSandbox, tmp_path: 
         f"zapi-async: error: POST /instances/{INSTANCE}/token/***/send-text -> HTTP 400: "
         "Invalid phone\n"
     )
+
+
+async def test_qr_png_that_cannot_be_written(sandbox: ZapiSandbox, tmp_path: Path) -> None:
+    sandbox.disconnect()
+    target = tmp_path / "missing" / "qr.png"
+    run = await run_cli("qr", "--png", str(target), env=cli_env(sandbox), cwd=tmp_path)
+    assert run.code == 2
+    assert run.stderr == (
+        f"zapi-async: error: cannot write the QR code to {target}: No such file or directory\n"
+    )

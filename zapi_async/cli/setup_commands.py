@@ -141,6 +141,13 @@ async def _wait_connected(
     return False
 
 
+def _save(path: Path, png: bytes) -> None:
+    try:
+        path.write_bytes(png)
+    except OSError as exc:
+        raise CliError(f"cannot write the QR code to {path}: {exc.strerror}") from None
+
+
 def _show_qr(qr: QrCode, args: argparse.Namespace, number: int, out: TextIO, err: TextIO) -> None:
     png = qr.png
     if png is None and qr.value is not None and args.png is not None:
@@ -149,7 +156,7 @@ def _show_qr(qr: QrCode, args: argparse.Namespace, number: int, out: TextIO, err
         except QrRenderError as exc:
             raise CliError(str(exc)) from None
     if args.png is not None and png is not None:
-        args.png.write_bytes(png)
+        _save(args.png, png)
     try:
         modules = (
             qr_modules(png_pixels(png)) if png is not None else modules_from_text(qr.value or "")
@@ -159,7 +166,7 @@ def _show_qr(qr: QrCode, args: argparse.Namespace, number: int, out: TextIO, err
         if png is None:
             raise CliError(str(exc)) from None
         if args.png is None:
-            target.write_bytes(png)
+            _save(target, png)
         print(
             f"cannot draw the QR code in the terminal ({exc}); saved it to {target}: open "
             "it and scan it with WhatsApp",
