@@ -211,15 +211,20 @@ async def run_check_numbers(
                 f"the results file {path} exists: pass --resume to go on where it stopped, "
                 "or --overwrite to start over"
             )
+    try:
+        handle = path.open("a" if options.resume else "w", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write the results file {path}: {exc.strerror}") from None
     limiter = RateLimiter(options.rate) if options.rate else Unlimited()
-    async with ZapiClient(
+    client = ZapiClient(
         credentials.instance_id,
         credentials.token,
         client_token=credentials.client_token,
         base_url=credentials.base_url,
         limiter=limiter,
-    ) as client:
-        with path.open("a" if options.resume else "w", encoding="utf-8") as handle:
+    )
+    with handle:
+        async with client:
             checker = _Checker(client, options, handle, credentials)
             for line, value in _phones(options.input, fmt):
                 if line in done:
