@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Real servers the tests start themselves (redis-server); skipped with a reason if absent.
+# Real programs the tests start themselves (redis-server, Chromium for the inspector's
+# browser tests); the tests skip with a reason when one is absent.
 test-deps:
 	@bash scripts/install-redis.sh
+	@bash scripts/install-chromium.sh
 
 test: $(STAMP) test-deps
 	$(BIN)/python -m pytest

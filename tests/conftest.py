@@ -8,6 +8,8 @@ from typing import Any
 import aioresponses.core
 from aiohttp import ClientResponse
 
+pytest_plugins = ["tests.support.fixtures", "tests.support.redis_server"]
+
 
 class _CompatResponse(ClientResponse):
     """aioresponses 0.7.x builds responses without aiohttp 3.14's ``stream_writer``.

@@ -11,14 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.strategies import (
-    SEED_CALL_URL_BODY,
-    SEED_REPLY_BODY,
-    button_actions_messages,
-    button_lists,
-    policies,
-    seed_message,
-)
+from tests.support.seed import SEED_CALL_URL_BODY, SEED_REPLY_BODY, seed_message
+from tests.support.strategies import button_actions_messages, button_lists, policies
 from zapi_async import (
     Button,
     ButtonActionsMessage,

@@ -7,6 +7,7 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── ConfigurationError         (also a ValueError) a missing or malformed ZAPI_*
     │                              setting (environment or credentials file)
     ├── ZapiHTTPError              Z-API answered with an error status
+    │   ├── SendRefusedError       a send answered 200 with {"error": ...}
     │   ├── AuthenticationError    401/403 or a Client-Token failure
     │   ├── MethodNotAllowedError  405
     │   ├── UnsupportedMediaTypeError  415
@@ -25,9 +26,15 @@ Every exception the library raises derives from :class:`ZapiError`::
     │   └── LimiterUnavailableError (also a ConnectionError) the shared limiter's Redis
     │                              stayed unreachable
     ├── InstanceDisconnectedError  the instance's phone is not connected
+    ├── DownloadError              a media download failed (status, redirect, stream)
+    │   ├── DownloadTooLargeError  the media is bigger than ``max_bytes``
+    │   ├── DownloadTimeoutError   (also a TimeoutError) the media host was too slow
+    │   └── DownloadTypeError      the media host sent another type than expected
     ├── WebhookError               (also a ValueError) a webhook body that cannot be parsed
-    └── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
-                                   WebhookRouter
+    ├── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
+    │                              WebhookRouter
+    └── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
+                                   router bound to a client
 
 Messages and ``args`` never contain the instance token or the Client-Token: endpoints
 are always shown in their redacted form (``/instances/<id>/token/***/send-text``).
@@ -48,6 +55,11 @@ __all__ = [
     "ConfigurationError",
     "DailyCapReachedError",
     "DeliveryUnknownError",
+    "DownloadError",
+    "DownloadTimeoutError",
+    "DownloadTooLargeError",
+    "DownloadTypeError",
+    "EventNotBoundError",
     "InstanceDisconnectedError",
     "LimiterUnavailableError",
     "MethodNotAllowedError",
@@ -57,6 +69,7 @@ __all__ = [
     "RateLimitedError",
     "ResponseFormatError",
     "RouterClosedError",
+    "SendRefusedError",
     "ServerError",
     "UnsupportedMediaTypeError",
     "ValidationError",
@@ -99,7 +112,8 @@ class ConfigurationError(ZapiError, ValueError):
 
 
 class ZapiHTTPError(ZapiError):
-    """Z-API answered with a non-2xx status.
+    """Z-API answered with a non-2xx status (or, :class:`SendRefusedError`, a 200
+    whose body is an error).
 
     Attributes: ``status`` (HTTP status), ``error`` (Z-API's error text, if any),
     ``body`` (the raw decoded body: a dict for JSON, else the text), ``endpoint``
@@ -125,6 +139,17 @@ class ZapiHTTPError(ZapiError):
         detail = f": {error}" if error else ""
         hint = f" ({self.hint})" if self.hint else ""
         super().__init__(f"{method} {endpoint} -> HTTP {status}{detail}{hint}")
+
+
+class SendRefusedError(ZapiHTTPError):
+    """A send answered **200** with ``{"error": "..."}`` instead of its ids.
+
+    Integrators report Z-API refusing sends this way. ``status`` is 200, ``error``
+    Z-API's text, ``body`` the (redacted) body. Nothing was sent; it is not retried
+    and counts as ``failed`` in bulk outcomes.
+    """
+
+    hint = "Z-API refused the send although it answered 200"
 
 
 class AuthenticationError(ZapiHTTPError):
@@ -294,12 +319,51 @@ class WireFormatError(ZapiError, ValueError):
         super().__init__("; ".join(errors))
 
 
+class DownloadError(ZapiError):
+    """A media download failed: ``url`` (shown without its query string, which may
+    hold a signature), ``reason``, and the HTTP ``status`` when there was one."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
+        self.url = url
+        self.reason = reason
+        self.status = status
+        super().__init__(f"download of {url} failed: {reason}")
+
+
+class DownloadTooLargeError(DownloadError):
+    """The media is bigger than the download's ``max_bytes``; nothing is kept."""
+
+    def __init__(self, url: str, max_bytes: int, size: int | None = None) -> None:
+        self.max_bytes = max_bytes
+        self.size = size
+        told = f" (the host announced {size} bytes)" if size is not None else ""
+        super().__init__(url, f"more than max_bytes={max_bytes} bytes{told}")
+
+
+class DownloadTimeoutError(DownloadError, TimeoutError):
+    """The media host did not deliver the whole file within the download's timeout."""
+
+
+class DownloadTypeError(DownloadError):
+    """The media host's ``Content-Type`` is not the type the content announced."""
+
+    def __init__(self, url: str, content_type: str, expected: str) -> None:
+        self.content_type = content_type
+        self.expected = expected
+        super().__init__(url, f"the host sent {content_type!r}, expected {expected}")
+
+
 class WebhookError(ZapiError, ValueError):
     """A webhook request body that is not a JSON object."""
 
 
 class RouterClosedError(ZapiError, RuntimeError):
     """:meth:`WebhookRouter.submit` after :meth:`WebhookRouter.aclose`."""
+
+
+class EventNotBoundError(ZapiError, RuntimeError):
+    """``event.reply_text()`` (or ``reply``/``react``) on an event not bound to a client:
+    dispatch it through ``WebhookRouter(client=...)`` or call ``event.bind(client)``."""
 
 
 def error_text(body: Any) -> str | None:

@@ -17,11 +17,9 @@ from typing import Any
 import attrs
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, TOKEN
 from zapi_async.sandbox import ZapiSandbox
 
-INSTANCE = "CLI-TEST-INSTANCE"
-TOKEN = "SECRET-CLI-TOKEN-7f3a"
-CLIENT_TOKEN = "SECRET-CLI-CLIENT-TOKEN-19bc"
 #: Seconds a CLI run may take before the test fails (it normally takes < 2 s).
 RUN_TIMEOUT = 60.0
 

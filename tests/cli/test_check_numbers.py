@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, TOKEN
 from zapi_async.sandbox import ZapiSandbox
 
-from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN, cli_env, read_results, run_cli
+from .conftest import cli_env, read_results, run_cli
 
 WHATSAPP = {"5511999990001", "5511999990003"}
 CAMPAIGN = (

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, TOKEN
+from tests.support.seed import SEED_CALL_URL_BODY, SEED_REPLY_BODY
 from zapi_async.cli import main
 from zapi_async.sandbox import ZapiSandbox
 
-from ..strategies import SEED_CALL_URL_BODY, SEED_REPLY_BODY
-from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN, cli_env, run_cli
+from .conftest import cli_env, run_cli
 
 SEED_FLAGS = (
     "--phone", "551199999999",

@@ -13,20 +13,11 @@ import zxingcpp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, TOKEN
 from zapi_async.cli.qr_render import png_pixels
 from zapi_async.sandbox import ZapiSandbox
 
-from .conftest import (
-    CLIENT_TOKEN,
-    INSTANCE,
-    RUN_TIMEOUT,
-    TOKEN,
-    CliRun,
-    cli_env,
-    finish,
-    run_cli,
-    start_cli,
-)
+from .conftest import RUN_TIMEOUT, CliRun, cli_env, finish, run_cli, start_cli
 
 QR_HINT = "scan it with WhatsApp (Settings > Linked devices > Link a device)."
 

@@ -9,6 +9,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from tests.support.clock import VirtualClock
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, TOKEN
+from tests.support.fake_zapi import FakeZapi, make_retrying_client
+from tests.support.seed import SEED_CALL_URL_BODY, SEED_REPLY_BODY, seed_message
 from zapi_async import (
     ButtonActionsMessage,
     DeliveryUnknownError,
@@ -24,9 +28,6 @@ from zapi_async import (
 from zapi_async.config import PoolLimits, Timeouts
 from zapi_async.errors import ClientClosedError
 from zapi_async.http.retry import RetryPolicy
-
-from ..strategies import SEED_CALL_URL_BODY, SEED_REPLY_BODY, seed_message
-from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN, LocalZapi, RecordingSleep, make_client
 
 SEED_MIXED = seed_message()
 
@@ -47,7 +48,7 @@ async def drop_connection(request: web.Request) -> web.StreamResponse:
 
 
 async def test_mixed_message_goes_out_as_the_seeds_two_bodies_in_order(
-    client: ZapiClient, local_zapi: LocalZapi
+    client: ZapiClient, local_zapi: FakeZapi
 ) -> None:
     results = await client.send_button_actions(SEED_MIXED)
 
@@ -61,7 +62,7 @@ async def test_mixed_message_goes_out_as_the_seeds_two_bodies_in_order(
         assert request["headers"]["Client-Token"] == CLIENT_TOKEN
 
 
-async def test_no_client_token_header_when_none_given(local_zapi: LocalZapi) -> None:
+async def test_no_client_token_header_when_none_given(local_zapi: FakeZapi) -> None:
     async with ZapiClient(INSTANCE, TOKEN, base_url=local_zapi.base_url) as zapi:
         await zapi.request("GET", "status")
     assert "Client-Token" not in local_zapi.requests[0]["headers"]
@@ -70,7 +71,7 @@ async def test_no_client_token_header_when_none_given(local_zapi: LocalZapi) -> 
 
 
 async def test_split_false_refuses_a_mixed_message_before_any_io(
-    client: ZapiClient, local_zapi: LocalZapi
+    client: ZapiClient, local_zapi: FakeZapi
 ) -> None:
     with pytest.raises(ValidationError, match="should not mix REPLY buttons"):
         await client.send_button_actions(SEED_MIXED, split=False)
@@ -78,7 +79,7 @@ async def test_split_false_refuses_a_mixed_message_before_any_io(
 
 
 async def test_later_part_failure_reports_the_parts_already_sent(
-    client: ZapiClient, local_zapi: LocalZapi
+    client: ZapiClient, local_zapi: FakeZapi
 ) -> None:
     async def first_ok(request: web.Request) -> web.Response:
         return web.json_response({"zaapId": "Z1", "messageId": "M1", "id": "M1"})
@@ -96,7 +97,7 @@ async def test_later_part_failure_reports_the_parts_already_sent(
 
 
 async def test_first_part_failure_raises_its_own_error_and_sends_nothing_more(
-    client: ZapiClient, local_zapi: LocalZapi
+    client: ZapiClient, local_zapi: FakeZapi
 ) -> None:
     local_zapi.then(status(500, {"error": "boom"}))
     with pytest.raises(ServerError) as caught:
@@ -106,7 +107,7 @@ async def test_first_part_failure_raises_its_own_error_and_sends_nothing_more(
 
 
 async def test_503_is_retried_with_backoff_then_succeeds(
-    client: ZapiClient, local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    client: ZapiClient, local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     local_zapi.then(status(503), status(502))
     results = await client.send_button_actions(
@@ -118,11 +119,11 @@ async def test_503_is_retried_with_backoff_then_succeeds(
 
 
 async def test_retries_stop_at_max_attempts(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     local_zapi.then(*[status(503)] * 10)
     policy = RetryPolicy(max_attempts=3, sleep=recording_sleep, random=lambda: 0.0)
-    async with make_client(local_zapi.base_url, recording_sleep, retry=policy) as zapi:
+    async with make_retrying_client(local_zapi.base_url, recording_sleep, retry=policy) as zapi:
         with pytest.raises(ServerError) as caught:
             await zapi.request("GET", "status")
     assert caught.value.status == 503
@@ -130,21 +131,25 @@ async def test_retries_stop_at_max_attempts(
 
 
 async def test_429_waits_retry_after_then_succeeds(
-    client: ZapiClient, local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    client: ZapiClient, local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     local_zapi.then(status(429, {"error": "slow down"}, {"Retry-After": "7"}))
-    assert await client.request("GET", "status") == {"zaapId": "Z1", "messageId": "M1", "id": "M1"}
+    assert await client.request("GET", "status") == {
+        "connected": True,
+        "error": "You are already connected.",
+        "smartphoneConnected": True,
+    }
     assert recording_sleep.delays[0] == 7.0
     assert recording_sleep.now >= 1007.0
     assert len(local_zapi.requests) == 2
 
 
 async def test_429_not_retried_when_policy_says_so(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     local_zapi.then(status(429, {"error": "slow down"}, {"Retry-After": "3"}))
     policy = RetryPolicy(retry_rate_limited=False, sleep=recording_sleep)
-    async with make_client(local_zapi.base_url, recording_sleep, retry=policy) as zapi:
+    async with make_retrying_client(local_zapi.base_url, recording_sleep, retry=policy) as zapi:
         with pytest.raises(RateLimitedError) as caught:
             await zapi.request("POST", "send-text", {"phone": "551199999999", "message": "x"})
     assert caught.value.retry_after == 3.0
@@ -152,7 +157,7 @@ async def test_429_not_retried_when_policy_says_so(
 
 
 async def test_dropped_connection_after_send_is_delivery_unknown_and_not_retried(
-    client: ZapiClient, local_zapi: LocalZapi
+    client: ZapiClient, local_zapi: FakeZapi
 ) -> None:
     local_zapi.then(drop_connection)
     with pytest.raises(DeliveryUnknownError) as caught:
@@ -165,18 +170,18 @@ async def test_dropped_connection_after_send_is_delivery_unknown_and_not_retried
 
 
 async def test_delivery_unknown_is_retried_when_opted_in(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     local_zapi.then(drop_connection)
     policy = RetryPolicy(retry_delivery_unknown=True, sleep=recording_sleep, random=lambda: 0.0)
-    async with make_client(local_zapi.base_url, recording_sleep, retry=policy) as zapi:
+    async with make_retrying_client(local_zapi.base_url, recording_sleep, retry=policy) as zapi:
         results = await zapi.send(ButtonActionsMessage("551199999999", "hi", [ReplyButton("ok")]))
     assert [r.message_id for r in results] == ["M1"]
     assert len(local_zapi.requests) == 2
 
 
 async def test_read_timeout_is_delivery_unknown(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     never = asyncio.Event()
 
@@ -185,7 +190,7 @@ async def test_read_timeout_is_delivery_unknown(
         return web.Response()
 
     local_zapi.then(hang)
-    async with make_client(
+    async with make_retrying_client(
         local_zapi.base_url, recording_sleep, timeouts=Timeouts(read=0.2, total=5)
     ) as zapi:
         with pytest.raises(DeliveryUnknownError, match=r"SocketTimeoutError|TimeoutError"):
@@ -194,10 +199,10 @@ async def test_read_timeout_is_delivery_unknown(
 
 
 async def test_connection_refused_is_retried_then_raises_connection_error(
-    recording_sleep: RecordingSleep, unused_tcp_port: int
+    recording_sleep: VirtualClock, unused_tcp_port: int
 ) -> None:
     policy = RetryPolicy(max_attempts=3, sleep=recording_sleep, random=lambda: 0.0)
-    async with make_client(
+    async with make_retrying_client(
         f"http://127.0.0.1:{unused_tcp_port}", recording_sleep, retry=policy
     ) as zapi:
         with pytest.raises(ZapiConnectionError) as caught:
@@ -206,7 +211,7 @@ async def test_connection_refused_is_retried_then_raises_connection_error(
     assert caught.value.endpoint == f"/instances/{INSTANCE}/token/***/status"
 
 
-async def test_connections_are_reused(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_connections_are_reused(client: ZapiClient, local_zapi: FakeZapi) -> None:
     for _ in range(20):
         await client.request("GET", "status")
     client_ports = {r for r in local_zapi.peers if r is not None}
@@ -215,10 +220,10 @@ async def test_connections_are_reused(client: ZapiClient, local_zapi: LocalZapi)
 
 
 async def test_thousand_concurrent_sends_through_one_pooled_client(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     pool = PoolLimits(max_connections=20)
-    async with make_client(local_zapi.base_url, recording_sleep, pool=pool) as zapi:
+    async with make_retrying_client(local_zapi.base_url, recording_sleep, pool=pool) as zapi:
         message = ButtonActionsMessage("551199999999", "hi", [ReplyButton("ok")])
         results = await asyncio.gather(*(zapi.send(message) for _ in range(1000)))
     ids = {r[0].message_id for r in results}
@@ -227,7 +232,7 @@ async def test_thousand_concurrent_sends_through_one_pooled_client(
     assert len(local_zapi.peers) - 1 <= 20
 
 
-async def test_borrowed_session_is_never_closed(local_zapi: LocalZapi) -> None:
+async def test_borrowed_session_is_never_closed(local_zapi: FakeZapi) -> None:
     async with aiohttp.ClientSession() as session:
         async with ZapiClient(
             INSTANCE, TOKEN, base_url=local_zapi.base_url, session=session
@@ -247,7 +252,7 @@ async def test_use_after_close_raises_a_clear_error(client: ZapiClient) -> None:
             pass
 
 
-async def test_session_is_created_lazily_and_closed_by_close(local_zapi: LocalZapi) -> None:
+async def test_session_is_created_lazily_and_closed_by_close(local_zapi: FakeZapi) -> None:
     zapi = ZapiClient(INSTANCE, TOKEN, base_url=local_zapi.base_url)
     assert zapi._transport._session is None
     await zapi.request("GET", "status")

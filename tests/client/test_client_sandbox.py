@@ -1,7 +1,7 @@
 """ZapiClient against the real ZapiSandbox: wire, pooling, retries, faults, concurrency.
 
 Every request goes through a real socket to the sandbox's aiohttp server. Time is
-virtual (``RecordingSleep``) for retries and 429 pauses; the sandbox's latency runs
+virtual (``VirtualClock``) for retries and 429 pauses; the sandbox's latency runs
 on a :class:`Turnstile`, which holds requests on futures the test controls instead
 of sleeping.
 """
@@ -16,6 +16,9 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.support.clock import VirtualClock
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, TOKEN
+from tests.support.seed import SEED_CALL_URL_BODY, SEED_REPLY_BODY, seed_message
 from zapi_async import (
     AuthenticationError,
     DeliveryUnknownError,
@@ -30,9 +33,6 @@ from zapi_async.http.retry import RetryPolicy
 from zapi_async.limits.rate import Unlimited
 from zapi_async.models.text import TextMessage
 from zapi_async.sandbox import FaultPlan, ZapiSandbox
-
-from ..strategies import SEED_CALL_URL_BODY, SEED_REPLY_BODY, seed_message
-from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN, RecordingSleep
 
 PHONE = "5511999999999"
 HINT = (
@@ -116,7 +116,7 @@ async def sandbox(gate: Turnstile) -> AsyncIterator[ZapiSandbox]:
 
 def connect(
     sandbox: ZapiSandbox,
-    sleep: RecordingSleep,
+    sleep: VirtualClock,
     *,
     token: str = TOKEN,
     client_token: str | None = CLIENT_TOKEN,
@@ -131,7 +131,7 @@ def connect(
 
 
 @pytest.fixture
-async def zapi(sandbox: ZapiSandbox, recording_sleep: RecordingSleep) -> AsyncIterator[ZapiClient]:
+async def zapi(sandbox: ZapiSandbox, recording_sleep: VirtualClock) -> AsyncIterator[ZapiClient]:
     """A correctly authenticated client bound to ``sandbox``."""
     async with connect(sandbox, recording_sleep) as client:
         yield client
@@ -200,7 +200,7 @@ BAD_CREDENTIALS = [
 @pytest.mark.parametrize("case", BAD_CREDENTIALS, ids=["missing", "wrong-client", "wrong-token"])
 async def test_bad_credentials_raise_authentication_error_with_the_hint(
     sandbox: ZapiSandbox,
-    recording_sleep: RecordingSleep,
+    recording_sleep: VirtualClock,
     case: tuple[str, str | None, int, str],
 ) -> None:
     token, client_token, status, error = case
@@ -223,7 +223,7 @@ async def test_bad_credentials_raise_authentication_error_with_the_hint(
 
 
 async def test_503_then_502_are_retried_with_backoff_and_sent_once(
-    zapi: ZapiClient, sandbox: ZapiSandbox, recording_sleep: RecordingSleep
+    zapi: ZapiClient, sandbox: ZapiSandbox, recording_sleep: VirtualClock
 ) -> None:
     sandbox.fail_next(1, status=503)
     sandbox.fail_next(1, status=502)
@@ -240,7 +240,7 @@ async def test_503_then_502_are_retried_with_backoff_and_sent_once(
 
 
 async def test_429_waits_retry_after_on_virtual_time_then_succeeds(
-    zapi: ZapiClient, sandbox: ZapiSandbox, recording_sleep: RecordingSleep
+    zapi: ZapiClient, sandbox: ZapiSandbox, recording_sleep: VirtualClock
 ) -> None:
     sandbox.rate_limit_next(2, retry_after=7)
     await zapi.send(hello())
@@ -256,7 +256,7 @@ async def test_429_waits_retry_after_on_virtual_time_then_succeeds(
 
 
 async def test_429_not_retried_when_the_policy_says_so(
-    sandbox: ZapiSandbox, recording_sleep: RecordingSleep
+    sandbox: ZapiSandbox, recording_sleep: VirtualClock
 ) -> None:
     sandbox.rate_limit_next(1, retry_after=3)
     policy = RetryPolicy(retry_rate_limited=False, sleep=recording_sleep)
@@ -268,7 +268,7 @@ async def test_429_not_retried_when_the_policy_says_so(
 
 
 async def test_retries_stop_at_max_attempts_and_500_is_not_retried(
-    sandbox: ZapiSandbox, recording_sleep: RecordingSleep
+    sandbox: ZapiSandbox, recording_sleep: VirtualClock
 ) -> None:
     sandbox.fail_next(5, status=503)
     policy = RetryPolicy(max_attempts=3, sleep=recording_sleep, random=lambda: 0.0)
@@ -292,7 +292,7 @@ async def test_retries_stop_at_max_attempts_and_500_is_not_retried(
 
 @pytest.mark.parametrize("after_accept", [False, True])
 async def test_a_drop_is_delivery_unknown_and_not_retried(
-    zapi: ZapiClient, sandbox: ZapiSandbox, recording_sleep: RecordingSleep, after_accept: bool
+    zapi: ZapiClient, sandbox: ZapiSandbox, recording_sleep: VirtualClock, after_accept: bool
 ) -> None:
     await zapi.send(hello(1))  # a pooled connection exists: the drop hits a reused one
     sandbox.drop_next(1, after_accept=after_accept)
@@ -307,7 +307,7 @@ async def test_a_drop_is_delivery_unknown_and_not_retried(
 
 
 async def test_opting_in_to_retry_delivery_unknown_duplicates_exactly_the_accepted_drops(
-    sandbox: ZapiSandbox, recording_sleep: RecordingSleep
+    sandbox: ZapiSandbox, recording_sleep: VirtualClock
 ) -> None:
     sandbox.fault_plan = FaultPlan(drop_rate=0.4, drop_after_accept_ratio=0.5)
     policy = RetryPolicy(
@@ -328,7 +328,7 @@ async def test_opting_in_to_retry_delivery_unknown_duplicates_exactly_the_accept
 
 
 async def test_read_timeout_is_delivery_unknown_while_the_sandbox_holds_the_request(
-    gate: Turnstile, sandbox: ZapiSandbox, recording_sleep: RecordingSleep
+    gate: Turnstile, sandbox: ZapiSandbox, recording_sleep: VirtualClock
 ) -> None:
     sandbox.faults.set_latency(30.0)  # held on the gate, which is never opened
     timeouts = Timeouts(read=0.2, total=5)
@@ -348,7 +348,7 @@ async def test_read_timeout_is_delivery_unknown_while_the_sandbox_holds_the_requ
 
 
 async def test_connections_are_created_once_and_reused(
-    gate: Turnstile, sandbox: ZapiSandbox, recording_sleep: RecordingSleep
+    gate: Turnstile, sandbox: ZapiSandbox, recording_sleep: VirtualClock
 ) -> None:
     counter = ConnectionCounter()
     connector = aiohttp.TCPConnector(limit=4)
@@ -372,7 +372,7 @@ async def test_connections_are_created_once_and_reused(
 
 
 async def test_thousand_concurrent_sends_through_one_pooled_client(
-    gate: Turnstile, sandbox: ZapiSandbox, recording_sleep: RecordingSleep
+    gate: Turnstile, sandbox: ZapiSandbox, recording_sleep: VirtualClock
 ) -> None:
     gate.width, gate.total = 20, 1000  # answer only while 20 requests are in flight
     sandbox.faults.set_latency(1.0)

@@ -12,6 +12,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from tests.support.clock import VirtualClock
+from tests.support.credentials import CLIENT_TOKEN, TOKEN
+from tests.support.fake_zapi import FakeZapi, make_retrying_client
 from zapi_async import (
     AuthenticationError,
     RateLimitedError,
@@ -30,8 +33,6 @@ from zapi_async.http.transport import needs_trace
 from zapi_async.limits.rate import Unlimited
 from zapi_async.models.text import TextMessage
 
-from .conftest import CLIENT_TOKEN, TOKEN, LocalZapi, RecordingSleep, make_client
-
 HELLO = TextMessage("5511999999999", "hello")
 OK_BODY = {"zaapId": "Z1", "messageId": "M1", "id": "M1"}
 
@@ -45,7 +46,7 @@ def redirect(code: int):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
 async def test_a_redirect_is_reported_not_followed(
-    code: int, local_zapi: LocalZapi, client: ZapiClient
+    code: int, local_zapi: FakeZapi, client: ZapiClient
 ) -> None:
     # Before: 301/302/303 turned the POST into a GET of /elsewhere and returned its
     # body as a SendResult (a send reported that never happened); 307/308 re-sent the
@@ -66,7 +67,7 @@ async def test_a_redirect_is_reported_not_followed(
 
 @contextlib.asynccontextmanager
 async def one_busy_connection(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep, timeouts: Timeouts
+    local_zapi: FakeZapi, recording_sleep: VirtualClock, timeouts: Timeouts
 ) -> AsyncIterator[ZapiClient]:
     """A client whose only pooled connection is held by a request without timeout."""
     arrived, release = asyncio.Event(), asyncio.Event()
@@ -77,7 +78,7 @@ async def one_busy_connection(
         return web.json_response(OK_BODY)
 
     local_zapi.then(hold)
-    zapi = make_client(
+    zapi = make_retrying_client(
         local_zapi.base_url,
         recording_sleep,
         retry=RetryPolicy.never(),
@@ -98,7 +99,7 @@ async def one_busy_connection(
 
 
 async def test_total_timeout_while_waiting_for_a_pooled_connection_is_not_sent(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     # Before: DeliveryUnknownError ("may have been sent") although the request never
     # had a connection to go out on.
@@ -129,7 +130,7 @@ def test_connection_tracing_only_when_a_total_timeout_could_hide_the_phase(
 
 
 async def test_pool_wait_past_the_connect_timeout_is_not_sent_without_tracing(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     timeouts = Timeouts(connect=0.2, read=None, total=30)
     async with one_busy_connection(local_zapi, recording_sleep, timeouts) as zapi:
@@ -156,7 +157,7 @@ class SlowFirstLimiter:
 
 
 async def test_waiting_for_the_limiter_does_not_use_up_max_elapsed(
-    local_zapi: LocalZapi, recording_sleep: RecordingSleep
+    local_zapi: FakeZapi, recording_sleep: VirtualClock
 ) -> None:
     # Before: the limiter wait counted as retry time, so a slow (paced, shared)
     # limiter left no time for any retry and a 503 failed at once.
@@ -168,7 +169,7 @@ async def test_waiting_for_the_limiter_does_not_use_up_max_elapsed(
         max_elapsed=0.25, backoff_base=0.05, sleep=recording_sleep, random=lambda: 0.0
     )
     limiter = SlowFirstLimiter(0.4)
-    zapi = make_client(local_zapi.base_url, recording_sleep, retry=policy, limiter=limiter)
+    zapi = make_retrying_client(local_zapi.base_url, recording_sleep, retry=policy, limiter=limiter)
     async with zapi:
         results = await zapi.send(HELLO)
 
@@ -185,8 +186,8 @@ async def test_a_huge_or_bogus_retry_after_cannot_stall_the_limiter(
     header: str,
     retry_after: float | None,
     pause: float,
-    local_zapi: LocalZapi,
-    recording_sleep: RecordingSleep,
+    local_zapi: FakeZapi,
+    recording_sleep: VirtualClock,
 ) -> None:
     # Before: the limiter was paused for the raw Retry-After (an hour, or forever
     # for "inf"), holding every sender of the instance although the retry delay
@@ -197,7 +198,7 @@ async def test_a_huge_or_bogus_retry_after_cannot_stall_the_limiter(
     local_zapi.then(limited)
     limiter = Unlimited(clock=recording_sleep.time, sleep=recording_sleep)
     policy = RetryPolicy(max_attempts=1, sleep=recording_sleep, random=lambda: 0.0)
-    zapi = make_client(local_zapi.base_url, recording_sleep, retry=policy, limiter=limiter)
+    zapi = make_retrying_client(local_zapi.base_url, recording_sleep, retry=policy, limiter=limiter)
     async with zapi:
         with pytest.raises(RateLimitedError) as caught:
             await zapi.send(HELLO)
@@ -226,7 +227,7 @@ def test_non_finite_retry_after_is_ignored() -> None:
     ],
 )
 async def test_the_body_of_a_response_format_error_is_redacted(
-    body: str, content_type: str, local_zapi: LocalZapi, client: ZapiClient
+    body: str, content_type: str, local_zapi: FakeZapi, client: ZapiClient
 ) -> None:
     # Before: a 2xx body that was not a send result was kept verbatim in
     # ResponseFormatError.body, token and Client-Token included.
@@ -244,7 +245,7 @@ async def test_the_body_of_a_response_format_error_is_redacted(
 
 
 async def test_deeply_nested_json_bodies_map_to_the_error_tree(
-    local_zapi: LocalZapi, client: ZapiClient
+    local_zapi: FakeZapi, client: ZapiClient
 ) -> None:
     # Before: RecursionError (not a ZapiError) from json.loads, or from redacting a
     # body json.loads could still parse.
@@ -268,7 +269,7 @@ async def test_deeply_nested_json_bodies_map_to_the_error_tree(
 
 
 async def test_a_json_body_with_a_byte_order_mark_is_json(
-    local_zapi: LocalZapi, client: ZapiClient
+    local_zapi: FakeZapi, client: ZapiClient
 ) -> None:
     # Before: the BOM made json.loads fail, and a good send raised ResponseFormatError.
     async def bom(request: web.Request) -> web.Response:

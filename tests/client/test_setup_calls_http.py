@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from tests.support.credentials import INSTANCE, TOKEN
+from tests.support.fake_zapi import FakeZapi
 from zapi_async import (
     AuthenticationError,
     DeviceInfo,
@@ -25,8 +27,6 @@ from zapi_async import (
     ZapiHTTPError,
 )
 
-from .conftest import INSTANCE, TOKEN, LocalZapi
-
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR-not-parsed-here"
 PREFIX = f"/instances/{INSTANCE}/token/{TOKEN}/"
 
@@ -40,7 +40,7 @@ def answer(body: bytes, *, status: int = 200, content_type: str = "application/j
     return handler
 
 
-def sent(local_zapi: LocalZapi, index: int = -1) -> tuple[str, str, Any]:
+def sent(local_zapi: FakeZapi, index: int = -1) -> tuple[str, str, Any]:
     """``(method, endpoint, decoded body or None)`` of a recorded request."""
     request = local_zapi.requests[index]
     assert request["path"].startswith(PREFIX)
@@ -68,7 +68,7 @@ def sent(local_zapi: LocalZapi, index: int = -1) -> tuple[str, str, Any]:
     ],
 )
 async def test_qr_code_image_shapes(
-    client: ZapiClient, local_zapi: LocalZapi, body: bytes, content_type: str
+    client: ZapiClient, local_zapi: FakeZapi, body: bytes, content_type: str
 ) -> None:
     local_zapi.then(answer(body, content_type=content_type))
     qr = await client.qr_code()
@@ -77,7 +77,7 @@ async def test_qr_code_image_shapes(
     assert sent(local_zapi) == ("GET", "qr-code", None)
 
 
-async def test_qr_code_text_is_kept_to_render(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_qr_code_text_is_kept_to_render(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(answer(b'{"value":"2@AbC,dEf=="}'))
     assert await client.qr_code() == QrCode(value="2@AbC,dEf==")
 
@@ -87,7 +87,7 @@ async def test_qr_code_text_is_kept_to_render(client: ZapiClient, local_zapi: Lo
     [(b'{"connected":true}', 200), (b'{"error":"You are already connected."}', 409)],
 )
 async def test_qr_code_when_already_connected(
-    client: ZapiClient, local_zapi: LocalZapi, body: bytes, status: int
+    client: ZapiClient, local_zapi: FakeZapi, body: bytes, status: int
 ) -> None:
     local_zapi.then(answer(body, status=status))
     qr = await client.qr_code_image()
@@ -98,7 +98,7 @@ async def test_qr_code_when_already_connected(
 
 @pytest.mark.parametrize("body", [b"{}", b'{"value":""}', b"[]", b"null"])
 async def test_qr_code_without_a_code_is_a_format_error(
-    client: ZapiClient, local_zapi: LocalZapi, body: bytes
+    client: ZapiClient, local_zapi: FakeZapi, body: bytes
 ) -> None:
     local_zapi.then(answer(body))
     with pytest.raises(ResponseFormatError) as info:
@@ -110,7 +110,7 @@ async def test_qr_code_without_a_code_is_a_format_error(
     assert TOKEN not in repr(info.value.body)
 
 
-async def test_qr_code_errors_keep_zapis_text(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_qr_code_errors_keep_zapis_text(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(answer(b'{"error":"Instance not found"}', status=404))
     with pytest.raises(ZapiHTTPError) as info:
         await client.qr_code()
@@ -122,7 +122,7 @@ async def test_qr_code_errors_keep_zapis_text(client: ZapiClient, local_zapi: Lo
 
 
 @pytest.mark.parametrize("body", [b'{"code":"ABCD1234"}', b'{"value":"ABCD1234"}', b'"ABCD1234"'])
-async def test_phone_code_shapes(client: ZapiClient, local_zapi: LocalZapi, body: bytes) -> None:
+async def test_phone_code_shapes(client: ZapiClient, local_zapi: FakeZapi, body: bytes) -> None:
     local_zapi.then(answer(body))
     code = await client.phone_code("5511999999999")
     assert code == PairingCode("ABCD1234")
@@ -131,7 +131,7 @@ async def test_phone_code_shapes(client: ZapiClient, local_zapi: LocalZapi, body
 
 
 async def test_phone_code_refuses_a_formatted_number_before_any_io(
-    client: ZapiClient, local_zapi: LocalZapi
+    client: ZapiClient, local_zapi: FakeZapi
 ) -> None:
     with pytest.raises(ValidationError) as info:
         await client.phone_code("+55 11 99999-9999")
@@ -142,7 +142,7 @@ async def test_phone_code_refuses_a_formatted_number_before_any_io(
     assert local_zapi.requests == []
 
 
-async def test_phone_code_without_a_code(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_phone_code_without_a_code(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(answer(b'{"code":""}'))
     with pytest.raises(ResponseFormatError, match=r"phone-code/5511999999999: expected a 'code'"):
         await client.phone_code("5511999999999")
@@ -152,7 +152,7 @@ async def test_phone_code_without_a_code(client: ZapiClient, local_zapi: LocalZa
     ("method", "endpoint"), [("restart", "restart"), ("restore_session", "restore-session")]
 )
 async def test_restart_and_restore_answer_value(
-    client: ZapiClient, local_zapi: LocalZapi, method: str, endpoint: str
+    client: ZapiClient, local_zapi: FakeZapi, method: str, endpoint: str
 ) -> None:
     local_zapi.then(answer(b'{"value":true}'), answer(b'{"value":false}'), answer(b"{}"))
     call = getattr(client, method)
@@ -165,7 +165,7 @@ async def test_restart_and_restore_answer_value(
 
 @pytest.mark.parametrize("body", [b"", b"{}", b'{"value":true}'])
 async def test_disconnect_accepts_any_success_body(
-    client: ZapiClient, local_zapi: LocalZapi, body: bytes
+    client: ZapiClient, local_zapi: FakeZapi, body: bytes
 ) -> None:
     local_zapi.then(answer(body, content_type="text/plain" if not body else "application/json"))
     await client.disconnect()
@@ -197,7 +197,7 @@ ME = {
 }
 
 
-async def test_me_reads_every_documented_field(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_me_reads_every_documented_field(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(answer(json.dumps(ME).encode()))
     info = await client.me()
     assert info == InstanceInfo(
@@ -221,16 +221,14 @@ async def test_me_reads_every_documented_field(client: ZapiClient, local_zapi: L
     assert sent(local_zapi) == ("GET", "me", None)
 
 
-async def test_me_with_a_wrong_type_names_the_key(
-    client: ZapiClient, local_zapi: LocalZapi
-) -> None:
+async def test_me_with_a_wrong_type_names_the_key(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(answer(b'{"due":"soon","connected":1}'))
     with pytest.raises(ResponseFormatError) as info:
         await client.me()
     assert info.value.problem == "expected a number, got string @ $.due"
 
 
-async def test_device(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_device(client: ZapiClient, local_zapi: FakeZapi) -> None:
     body = {
         "phone": "554499999999",
         "imgUrl": "https://pps.whatsapp.net/x.jpg",
@@ -280,7 +278,7 @@ async def test_device(client: ZapiClient, local_zapi: LocalZapi) -> None:
     ],
 )
 async def test_phone_exists_object_and_array_forms(
-    client: ZapiClient, local_zapi: LocalZapi, body: bytes, expected: PhoneExists
+    client: ZapiClient, local_zapi: FakeZapi, body: bytes, expected: PhoneExists
 ) -> None:
     local_zapi.then(answer(body))
     assert await client.phone_exists("5511999999999") == expected
@@ -298,7 +296,7 @@ async def test_phone_exists_object_and_array_forms(
     ],
 )
 async def test_phone_exists_malformed(
-    client: ZapiClient, local_zapi: LocalZapi, body: bytes, problem: str | None
+    client: ZapiClient, local_zapi: FakeZapi, body: bytes, problem: str | None
 ) -> None:
     local_zapi.then(answer(body))
     if problem is None:  # a number where text belongs is read as text
@@ -309,7 +307,7 @@ async def test_phone_exists_malformed(
     assert info.value.problem == problem
 
 
-async def test_phone_exists_batch(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_phone_exists_batch(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(
         answer(
             b'[{"exists":true,"inputPhone":"551199999999","outputPhone":"5511999999999",'
@@ -329,7 +327,7 @@ async def test_phone_exists_batch(client: ZapiClient, local_zapi: LocalZapi) -> 
     )
 
 
-async def test_phone_exists_batch_chunks(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_phone_exists_batch_chunks(client: ZapiClient, local_zapi: FakeZapi) -> None:
     def result(*phones: str):  # type: ignore[no-untyped-def]
         items = [{"exists": True, "inputPhone": p, "outputPhone": p, "lid": None} for p in phones]
         return answer(json.dumps(items).encode())
@@ -346,7 +344,7 @@ async def test_phone_exists_batch_chunks(client: ZapiClient, local_zapi: LocalZa
 
 
 async def test_phone_exists_batch_checks_before_any_io(
-    client: ZapiClient, local_zapi: LocalZapi
+    client: ZapiClient, local_zapi: FakeZapi
 ) -> None:
     with pytest.raises(ValidationError, match=r"^phones\[1\]: should be digits only"):
         await client.phone_exists_batch(["5511999999999", "120363019502650977-group"])
@@ -361,7 +359,7 @@ async def test_phone_exists_batch_checks_before_any_io(
 
 
 async def test_phone_exists_batch_with_a_short_answer(
-    client: ZapiClient, local_zapi: LocalZapi
+    client: ZapiClient, local_zapi: FakeZapi
 ) -> None:
     local_zapi.then(answer(b'[{"exists":true}]'))
     with pytest.raises(ResponseFormatError, match="expected an array of 2 results"):
@@ -384,7 +382,7 @@ async def test_phone_exists_batch_with_a_short_answer(
     ],
 )
 async def test_each_webhook_setter_puts_the_url(
-    client: ZapiClient, local_zapi: LocalZapi, method: str, endpoint: str
+    client: ZapiClient, local_zapi: FakeZapi, method: str, endpoint: str
 ) -> None:
     local_zapi.then(answer(b"", content_type="text/plain"))
     await getattr(client, method)("https://bot.example/hook")
@@ -392,7 +390,7 @@ async def test_each_webhook_setter_puts_the_url(
     assert local_zapi.requests[-1]["headers"]["Content-Type"] == "application/json"
 
 
-async def test_set_webhook_by_kind_name(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_set_webhook_by_kind_name(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(answer(b'{"value":true}'))
     await client.set_webhook("message-status", "https://bot.example/s")
     assert sent(local_zapi) == (
@@ -415,9 +413,10 @@ async def test_set_webhook_by_kind_name(client: ZapiClient, local_zapi: LocalZap
     ],
 )
 async def test_webhook_urls_must_be_https(
-    client: ZapiClient, local_zapi: LocalZapi, url: str, allowed: bool
+    client: ZapiClient, local_zapi: FakeZapi, url: str, allowed: bool
 ) -> None:
     if allowed:
+        local_zapi.then(answer(b'{"value":true}'))
         await client.set_connected_webhook(url)
         assert sent(local_zapi)[2] == {"value": url}
         return
@@ -427,7 +426,7 @@ async def test_webhook_urls_must_be_https(
     assert local_zapi.requests == []
 
 
-async def test_set_every_webhook(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_set_every_webhook(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(answer(b'{"value":true}'), answer(b'{"value":true}'), answer(b""))
     assert await client.set_webhooks("https://bot.example/all") is True
     assert sent(local_zapi) == (
@@ -441,7 +440,7 @@ async def test_set_every_webhook(client: ZapiClient, local_zapi: LocalZapi) -> N
         await client.set_webhooks("https://bot.example/all")
 
 
-async def test_set_notify_sent_by_me(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_set_notify_sent_by_me(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(answer(b'{"value":true}'))
     assert await client.set_notify_sent_by_me(True) is True
     assert sent(local_zapi) == ("PUT", "update-notify-sent-by-me", {"notifySentByMe": True})
@@ -449,7 +448,7 @@ async def test_set_notify_sent_by_me(client: ZapiClient, local_zapi: LocalZapi) 
         await client.set_notify_sent_by_me("yes")  # type: ignore[arg-type]
 
 
-async def test_client_token_failure_on_a_setter(client: ZapiClient, local_zapi: LocalZapi) -> None:
+async def test_client_token_failure_on_a_setter(client: ZapiClient, local_zapi: FakeZapi) -> None:
     local_zapi.then(answer(b'{"error":"null not allowed"}', status=400))
     with pytest.raises(AuthenticationError) as info:
         await client.set_webhooks("https://bot.example/all")

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, TOKEN
 from zapi_async import (
     DeviceInfo,
     PairingCode,
@@ -19,8 +20,6 @@ from zapi_async import (
 )
 from zapi_async.cli.qr_render import png_pixels, qr_modules
 from zapi_async.sandbox import ZapiSandbox
-
-from .conftest import CLIENT_TOKEN, INSTANCE, TOKEN
 
 segno = pytest.importorskip("segno")
 

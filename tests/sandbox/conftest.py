@@ -8,12 +8,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.sandbox import ZapiSandbox
-
-INSTANCE = "3C0FFEE0SANDBOXINSTANCE"
-TOKEN = "SECRET-SANDBOX-TOKEN-91d2"
-CLIENT_TOKEN = "SECRET-SANDBOX-CLIENT-TOKEN-5e7a"
-PHONE = "5511999999999"
 
 
 @pytest.fixture

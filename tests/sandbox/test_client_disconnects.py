@@ -11,9 +11,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.sandbox import ZapiSandbox
 
-from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, call
+from .conftest import call
 
 #: Seconds a wait for the server's side of a hang-up may take before the test fails.
 WAIT_LIMIT = 10.0

@@ -9,9 +9,10 @@ import random
 import aiohttp
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.sandbox import Fault, FaultInjector, FaultKind, FaultPlan, ZapiSandbox
 
-from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, call, url
+from .conftest import call, url
 
 TEXT = {"phone": PHONE, "message": "hi"}
 

@@ -82,8 +82,8 @@ async def test_every_message_type_passes_the_sandbox_contract(
     assert [m.endpoint for m in zapi_sandbox.messages] == [
         "send-text",
         "send-button-list",
-        "send-button-list-image",
-        "send-button-list-video",
+        "send-button-list",
+        "send-button-list",
         "send-option-list",
         "send-button-otp",
         "send-button-pix",

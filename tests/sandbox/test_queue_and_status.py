@@ -5,9 +5,10 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.sandbox import MessageState, ZapiSandbox
 
-from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, call
+from .conftest import call
 
 
 async def _send(http: aiohttp.ClientSession, sandbox: ZapiSandbox, text: str, **extra: int) -> str:

@@ -7,9 +7,10 @@ import re
 import aiohttp
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.sandbox import MessageState, RecordedRequest, ZapiSandbox
 
-from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, actions, call, url
+from .conftest import actions, call, url
 
 ZAAP_ID = re.compile(r"[0-9A-F]{32}")
 MESSAGE_ID = re.compile(r"[0-9A-F]{20}")

@@ -14,10 +14,11 @@ import zxingcpp
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.cli.qr_render import png_pixels
 from zapi_async.sandbox import ZapiSandbox
 
-from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, actions, call, url
+from .conftest import actions, call, url
 
 
 def decode_qr(png: bytes) -> str:

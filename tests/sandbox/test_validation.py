@@ -9,9 +9,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.sandbox import ZapiSandbox
 
-from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, actions, call
+from .conftest import actions, call
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n-not-really-an-image").decode()
 
@@ -32,16 +33,6 @@ VALID: dict[str, dict[str, Any]] = {
         "phone": "120363019502650977-group",
         "message": "Pick one",
         "buttonList": {"buttons": [{"id": "1", "label": "Yes"}, {"label": "No"}]},
-    },
-    "send-button-list-image": {
-        "phone": PHONE,
-        "message": "Pick one",
-        "buttonList": {"image": f"data:image/png;base64,{PNG}", "buttons": [{"label": "Yes"}]},
-    },
-    "send-button-list-video": {
-        "phone": PHONE,
-        "message": "Pick one",
-        "buttonList": {"video": "https://example.com/v.mp4", "buttons": [{"label": "Yes"}]},
     },
     "send-option-list": {
         "phone": PHONE,
@@ -83,8 +74,15 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("send-text", _with("send-text", phone=5511999999999), "phone",
      "should be a string, but was number"),
     ("send-text", _with("send-text", phone="+55 11 99999-9999"), "phone",
-     "should be 8-15 digits (DDI DDD NUMBER, e.g. '5511999999999') or a group id "
-     "(e.g. '120363019502650977-group'), but was '+55 11 99999-9999'"),
+     "should be 8-15 digits (DDI DDD NUMBER, e.g. '5511999999999'), a group id "
+     "(e.g. '120363019502650977-group'), a LID ('<digits>@lid') or a channel "
+     "('<digits>@newsletter'), but was '+55 11 99999-9999'"),
+    ("send-text", _with("send-text", phone="1624901640-broadcast"), "phone",
+     "is a broadcast list: Z-API cannot send to broadcast lists"),
+    ("send-text", _with("send-text", phone="123@lid@lid"), "phone",
+     "should be 8-15 digits (DDI DDD NUMBER, e.g. '5511999999999'), a group id "
+     "(e.g. '120363019502650977-group'), a LID ('<digits>@lid') or a channel "
+     "('<digits>@newsletter'), but was '123@lid@lid'"),
     ("send-text", _with("send-text", message="   "), "message", "should not be empty"),
     ("send-text", _with("send-text", message=None), "message", "is required (was null)"),
     ("send-text", _with("send-text", delayMessage=0), "delayMessage",
@@ -160,13 +158,15 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
      _with("send-button-list", buttonList={"buttons": [{"id": "1", "label": "a"},
                                                         {"id": "1", "label": "b"}]}),
      "buttonList.buttons[1].id", "repeats the id '1' of buttonList.buttons[0]"),
-    ("send-button-list-image",
-     _with("send-button-list-image", buttonList={"buttons": [{"label": "Yes"}]}),
-     "buttonList.image", "is required"),
-    ("send-button-list-video",
-     _with("send-button-list-video", buttonList={"video": "data:image/png;base64,aGk=",
-                                                 "buttons": [{"label": "Yes"}]}),
+    ("send-button-list",
+     _with("send-button-list", buttonList={"video": "data:image/png;base64,aGk=",
+                                           "buttons": [{"label": "Yes"}]}),
      "buttonList.video", "a data URI should look like 'data:video/...;base64,...'"),
+    ("send-button-list",
+     _with("send-button-list", buttonList={"image": f"data:image/png;base64,{PNG}",
+                                           "video": "https://example.com/v.mp4",
+                                           "buttons": [{"label": "Yes"}]}),
+     "buttonList.video", "give image or video, not both"),
     # option list
     ("send-option-list",
      _with("send-option-list", optionList={"title": "T", "options": [{"title": "a"}]}),

@@ -11,15 +11,16 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
 from zapi_async.sandbox import (
     SandboxError,
     UnknownButtonError,
     UnknownMessageError,
     ZapiSandbox,
 )
-from zapi_async.sandbox.webhook_sender import redact_url
+from zapi_async.sandbox.webhook_sender import lid_for, redact_url
 
-from .conftest import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN, actions, call
+from .conftest import actions, call
 
 NOW = 1_700_000_000.123
 MOMMENT = 1_700_000_000_123
@@ -94,7 +95,8 @@ def _received(**content: Any) -> dict[str, Any]:
     """The ReceivedCallback every test expects, minus the generated messageId."""
     return {
         "isStatusReply": False,
-        "senderLid": f"{PHONE}@lid",
+        "chatLid": lid_for(PHONE),
+        "senderLid": lid_for(PHONE),
         "connectedPhone": "5511900001111",
         "waitingMessage": False,
         "isEdit": False,
@@ -109,6 +111,7 @@ def _received(**content: Any) -> dict[str, Any]:
         "senderPhoto": None,
         "senderName": "Sandbox User",
         "participantPhone": None,
+        "participantLid": None,
         "photo": None,
         "broadcast": False,
         "forwarded": False,

@@ -34,7 +34,7 @@ class Recorder:
         self.router = WebhookRouter(**kwargs)
         self.events: list[WebhookEvent] = []
 
-        @self.router.on_event(WebhookEvent)
+        @self.router.on_event(WebhookEvent, continue_=True)
         async def record(event: WebhookEvent) -> None:
             self.events.append(event)
 
@@ -171,9 +171,9 @@ async def test_malformed_body_is_400(
 
 async def test_handler_failure_still_answers_200(caplog: pytest.LogCaptureFixture) -> None:
     router = WebhookRouter()
-    ran: list[str] = []
+    ran: list[str | None] = []
 
-    @router.on_button()
+    @router.on_button(continue_=True)
     async def broken(event: ReceivedCallback) -> None:
         raise RuntimeError("handler bug")
 
@@ -199,7 +199,7 @@ async def test_handler_failure_still_answers_200(caplog: pytest.LogCaptureFixtur
 async def test_response_does_not_wait_for_handlers() -> None:
     router = WebhookRouter()
     gate = asyncio.Event()
-    done: list[str] = []
+    done: list[str | None] = []
 
     @router.on_text
     async def slow(event: ReceivedCallback) -> None:

@@ -44,6 +44,7 @@ def test_button_reply() -> None:
         sender_photo="https://pps.whatsapp.net/v/t61/maria.jpg",
         photo="https://pps.whatsapp.net/v/t61/maria.jpg",
         connected_phone="554498398733",
+        sender_lid="81896604192873@lid",
         reference_message_id="D241A5B6732339502B68",
         button_reply=ButtonReply(button_id="agent", message="Talk to an agent"),
     )
@@ -81,14 +82,20 @@ def test_text_and_group_text() -> None:
     )
 
 
-def test_other_content_is_kept_raw() -> None:
+def test_image_content_is_typed_and_raw_stays_available() -> None:
     event = parse_webhook(payload_bytes("received_image"))
     assert isinstance(event, ReceivedCallback)
     assert (event.text, event.button_reply, event.list_reply) == (None, None, None)
-    assert event.content == {"image": load_payload("received_image")["image"]}
-    assert event.content["image"]["imageUrl"] == (
-        "https://storage.z-api.io/instances/3C01/image.jpeg"
-    )
+    assert event.image is not None
+    assert event.image.image_url == "https://storage.z-api.io/instances/3C01/image.jpeg"
+    assert event.content == {}  # typed content is not repeated in ``content``
+    assert event.raw["image"] == load_payload("received_image")["image"]
+
+
+def test_untyped_content_is_kept_raw() -> None:
+    event = parse_webhook({**load_payload("received_image"), "brandNewThing": {"a": 1}})
+    assert isinstance(event, ReceivedCallback)
+    assert event.content == {"brandNewThing": {"a": 1}}
 
 
 def test_unknown_fields_and_nulls_are_tolerated() -> None:
@@ -264,17 +271,32 @@ def test_presence() -> None:
     )
 
 
+def test_a_content_object_that_does_not_fit_is_kept_raw(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    body = {
+        "type": "ReceivedCallback",
+        "messageId": "M",
+        "phone": "1",
+        "buttonsResponseMessage": {"buttonId": 5},
+    }
+    with caplog.at_level(logging.WARNING, logger="zapi_async.webhooks"):
+        event = parse_webhook(body)
+    assert isinstance(event, ReceivedCallback)  # the event still routes
+    assert event.button_reply is None
+    assert event.content == {"buttonsResponseMessage": {"buttonId": 5}}
+    assert caplog.messages == [
+        "webhook content buttonsResponseMessage did not fit its model, kept raw: "
+        "expected a string, got a number @ $.buttonId"
+    ]
+
+
 def test_nested_problems_are_reported_with_wire_paths() -> None:
-    event = parse_webhook(
-        {
-            "type": "ReceivedCallback",
-            "messageId": "M",
-            "phone": "1",
-            "buttonsResponseMessage": {"buttonId": 5},
-        }
-    )
+    event = parse_webhook({"type": "ReceivedCallback", "messageId": "M", "fromApi": "yes"})
     assert isinstance(event, UnknownEvent)
-    assert event.error == ("expected a string, got a number @ $.buttonsResponseMessage.buttonId")
+    assert event.error == (
+        "required field missing @ $.phone; expected true or false, got a string @ $.fromApi"
+    )
 
 
 def test_unknown_type_keeps_raw() -> None:
@@ -300,9 +322,7 @@ def test_a_misfit_known_type_becomes_unknown_with_the_reason(
         event = parse_webhook(body)
     assert isinstance(event, UnknownEvent)
     assert event.type == "ReceivedCallback"
-    assert event.error == (
-        "required field missing @ $.messageId; expected true or false, got a string @ $.fromMe"
-    )
+    assert event.error == ("expected true or false, got a string @ $.fromMe")
     assert caplog.messages == [
         f"webhook ReceivedCallback did not fit its model, kept as UnknownEvent: {event.error}"
     ]

@@ -35,7 +35,7 @@ class Recorder:
         self.router = WebhookRouter()
         self.events: list[WebhookEvent] = []
 
-        @self.router.on_event(WebhookEvent)
+        @self.router.on_event(WebhookEvent, continue_=True)
         async def record(event: WebhookEvent) -> None:
             self.events.append(event)
 

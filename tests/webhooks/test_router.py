@@ -44,14 +44,16 @@ class Calls:
         return handle
 
 
-async def test_on_button_matches_any_or_one_id() -> None:
+async def test_on_button_matches_one_id_or_any() -> None:
     router = WebhookRouter()
     calls = Calls()
-    router.on_button()(calls.handler("any"))
-    router.on_button("agent")(calls.handler("agent"))
     router.on_button("sales")(calls.handler("sales"))
-    assert await router.dispatch(event("received_button")) == 2
-    assert calls.log == [("any", "ReceivedCallback"), ("agent", "ReceivedCallback")]
+    router.on_button("agent")(calls.handler("agent"))
+    router.on_button()(calls.handler("any"))
+    assert await router.dispatch(event("received_button")) == 1
+    bye = {"buttonId": "bye", "message": "Bye"}
+    await router.dispatch(event("received_button", messageId="M2", buttonsResponseMessage=bye))
+    assert calls.log == [("agent", "ReceivedCallback"), ("any", "ReceivedCallback")]
 
 
 async def test_each_decorator_selects_its_events() -> None:
@@ -64,19 +66,19 @@ async def test_each_decorator_selects_its_events() -> None:
 
         return handle
 
-    router.on_button()(record("button"))
-    router.on_list()(record("list"))
-    router.on_list("plan-basic")(record("list-basic"))
-    router.on_text(record("text"))  # bare form
-    router.on_text()(record("text()"))
-    router.on_status()(record("status"))
-    router.on_status(MessageStatus.READ)(record("status-read"))
-    router.on_status("DELETED_FOR_EVERYONE")(record("status-future"))
-    router.on_delivery(record("delivery"))
-    router.on_event("PresenceChatCallback")(record("presence-tag"))
-    router.on_event(ConnectedCallback)(record("connected-class"))
-    router.on_event("ChatLabelAssociationCallback")(record("unknown-tag"))
-    router.on_event(UnknownEvent)(record("unknown-class"))
+    router.on_button(continue_=True)(record("button"))
+    router.on_list(continue_=True)(record("list"))
+    router.on_list("plan-basic", continue_=True)(record("list-basic"))
+    router.on_text(continue_=True)(record("text"))
+    router.on_text(continue_=True)(record("text()"))
+    router.on_status(continue_=True)(record("status"))
+    router.on_status(MessageStatus.READ, continue_=True)(record("status-read"))
+    router.on_status("DELETED_FOR_EVERYONE", continue_=True)(record("status-future"))
+    router.on_delivery(continue_=True)(record("delivery"))
+    router.on_event("PresenceChatCallback", continue_=True)(record("presence-tag"))
+    router.on_event(ConnectedCallback, continue_=True)(record("connected-class"))
+    router.on_event("ChatLabelAssociationCallback", continue_=True)(record("unknown-tag"))
+    router.on_event(UnknownEvent, continue_=True)(record("unknown-class"))
     names = [
         "received_button",
         "received_list",
@@ -128,11 +130,12 @@ async def test_own_messages_are_ignored_by_default() -> None:
 
 async def test_handlers_taking_two_parameters_get_the_client() -> None:
     router = WebhookRouter(client=CLIENT)
-    got: list[tuple[str, Any]] = []
+    got: list[tuple[str | None, Any]] = []
 
-    @router.on_button("agent")
+    @router.on_button("agent", continue_=True)
     async def with_client(ev: ReceivedCallback, zapi: Any) -> None:
         got.append((ev.message_id, zapi))
+        assert ev._sender is zapi  # bound for event.reply_text()
 
     @router.on_button("agent")
     async def without_client(ev: ReceivedCallback) -> None:
@@ -149,7 +152,7 @@ async def test_a_handler_needing_a_missing_client_is_logged(
     router = WebhookRouter()
     calls = Calls()
 
-    @router.on_button()
+    @router.on_button(continue_=True)
     async def needs_client(ev: ReceivedCallback, zapi: Any) -> None:
         raise AssertionError("not called")
 
@@ -165,13 +168,13 @@ async def test_a_handler_needing_a_missing_client_is_logged(
     assert "takes a client, but the WebhookRouter has none" in str(record.exc_info[1])  # type: ignore[index]
 
 
-async def test_a_failing_handler_does_not_stop_the_others(
+async def test_a_failing_handler_registered_to_continue_does_not_stop_the_next(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     router = WebhookRouter()
     calls = Calls()
 
-    @router.on_button()
+    @router.on_button(continue_=True)
     async def broken(ev: ReceivedCallback) -> None:
         raise ValueError("boom")
 
@@ -191,7 +194,7 @@ async def test_handler_timeout_cancels_and_logs(caplog: pytest.LogCaptureFixture
     cancelled = asyncio.Event()
     calls = Calls()
 
-    @router.on_text
+    @router.on_text(continue_=True)
     async def hangs(ev: ReceivedCallback) -> None:
         try:
             await asyncio.Event().wait()
@@ -283,7 +286,7 @@ async def test_callable_objects_with_async_call_are_accepted() -> None:
 async def test_submit_runs_in_the_background_and_join_waits() -> None:
     router = WebhookRouter()
     gate = asyncio.Event()
-    done: list[str] = []
+    done: list[str | None] = []
 
     @router.on_text
     async def slow(ev: ReceivedCallback) -> None:
@@ -324,7 +327,7 @@ async def test_aclose_waits_then_cancels_and_refuses_new_work(
     started = asyncio.Event()
     cancelled = asyncio.Event()
 
-    @router.on_text
+    @router.on_text(continue_=True)
     async def hangs(ev: ReceivedCallback) -> None:
         started.set()
         try:
@@ -369,6 +372,10 @@ async def test_bare_decorators_register_like_the_called_forms() -> None:
     router = WebhookRouter()
     seen: list[tuple[str, str | None]] = []
 
+    @router.on_button("agent")  # a string id keeps filtering
+    async def agent_only(ev: ReceivedCallback, zapi: Any) -> None:
+        seen.append(("agent", ev.button_id))
+
     @router.on_button
     async def any_button(ev: ReceivedCallback) -> None:
         seen.append(("button", ev.button_id))
@@ -381,10 +388,6 @@ async def test_bare_decorators_register_like_the_called_forms() -> None:
     async def any_status(ev: Any) -> None:
         seen.append(("status", ev.status))
 
-    @router.on_button("agent")  # a string id keeps filtering
-    async def agent_only(ev: ReceivedCallback, zapi: Any) -> None:
-        seen.append(("agent", ev.button_id))
-
     # The decorator hands back the function itself, not a wrapper or a decorator.
     assert [f.__name__ for f in (any_button, any_pick, any_status, agent_only)] == [
         "any_button",
@@ -394,7 +397,7 @@ async def test_bare_decorators_register_like_the_called_forms() -> None:
     ]
     router.client = CLIENT
     assert repr(router) == "<WebhookRouter handlers=4 pending=0>"
-    assert await router.dispatch(event("received_button")) == 2
+    assert await router.dispatch(event("received_button")) == 1
     bye = {"buttonId": "bye", "message": "Bye"}
     assert (
         await router.dispatch(event("received_button", messageId="M2", buttonsResponseMessage=bye))
@@ -405,7 +408,6 @@ async def test_bare_decorators_register_like_the_called_forms() -> None:
     assert await router.dispatch(event("status_future")) == 1
     assert await router.dispatch(event("delivery")) == 0
     assert seen == [
-        ("button", "agent"),
         ("agent", "agent"),
         ("button", "bye"),
         ("list", "plan-premium"),

@@ -27,11 +27,15 @@ def test_is_frozen() -> None:
 
 
 def test_repr_hides_the_secret() -> None:
-    text = repr(WebhookSecurity(secret="hunter2-very-secret", instance_id="I1"))
+    text = repr(
+        WebhookSecurity(secret="hunter2-very-secret", instance_id="I1", instance_token="tok-9")
+    )
     assert "hunter2" not in text
+    assert "tok-9" not in text
     assert text == (
         "WebhookSecurity(secret='***', secret_header='X-Webhook-Secret', instance_id='I1', "
-        "allow_missing_instance_id=False, max_body_bytes=1048576)"
+        "allow_missing_instance_id=False, max_body_bytes=1048576, instance_token='***', "
+        "token_header='z-api-token')"
     )
 
 

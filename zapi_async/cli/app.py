@@ -98,7 +98,11 @@ def _add_send_actions(commands: Any, common: argparse.ArgumentParser) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    send.add_argument("--phone", required=True, help="recipient: digits only, or a group id")
+    send.add_argument(
+        "--phone",
+        required=True,
+        help="recipient: digits only, a group id, a LID (…@lid) or a channel (…@newsletter)",
+    )
     send.add_argument("--message", required=True, help="the message text")
     for flag, kind, shape in (
         ("--call", "call", "LABEL=PHONE"),

@@ -27,7 +27,8 @@ import attrs
 from ..client import ZapiClient
 from ..errors import AuthenticationError, ValidationError, ZapiError
 from ..limits.rate import RateLimiter, Unlimited
-from ..models._checks import check_phone_number, is_group_id, normalize_phone
+from ..models._checks import check_phone_number, normalize_phone
+from ..models.chat_ids import ChatKind, chat_kind
 from ..models.setup import PhoneCheck
 from .config import EXIT_FAILED, EXIT_OK, CliError, Credentials
 from .input import BadRow, InputRow, detect_format
@@ -106,8 +107,9 @@ def _number(value: Any, normalize: Callable[[str], str] | None, err: TextIO, lin
         raise value
     if not isinstance(value, str) or not value:
         raise ValueError("no phone on this line")
-    if is_group_id(value):
-        raise ValueError("a group id: phone-exists checks phone numbers only")
+    kind = chat_kind(value)
+    if kind is not None and kind is not ChatKind.PHONE:
+        raise ValueError(f"a {kind.value} id: phone-exists checks phone numbers only")
     if normalize is not None:
         try:
             number = normalize(value)
@@ -269,7 +271,7 @@ async def skip_without_whatsapp(
 
 
 async def numbers_without_whatsapp(client: ZapiClient, rows: Iterable[InputRow]) -> set[str]:
-    """The phones of ``rows`` (group ids left out) that ``phone-exists-batch`` says
+    """The phones of ``rows`` (groups, LIDs and channels left out) that ``phone-exists-batch`` says
     have no WhatsApp; asked :data:`BULK_CHECK_CHUNK` numbers per request."""
     phones = sorted({row.message.phone for row in rows if row.message.phone.isdigit()})
     if not phones:

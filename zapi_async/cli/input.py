@@ -2,7 +2,8 @@
 
 Columns (CSV header) / keys (JSONL objects):
 
-* ``phone`` (required): the recipient, digits only (``5511999999999``) or a group id;
+* ``phone`` (required): the recipient, digits only (``5511999999999``), a group id, a
+  LID (``…@lid``) or a channel (``…@newsletter``);
 * ``message`` (required): the text;
 * ``title``, ``footer``, ``image`` (optional; they need buttons);
 * ``buttons`` (optional): in CSV a ``;``-separated list such as
@@ -10,6 +11,9 @@ Columns (CSV header) / keys (JSONL objects):
   in JSONL the same string or a list of ``{"type": "REPLY", "id": ..., "label": ...}``
   objects (Z-API's ``buttonActions`` form). A row without buttons is a plain text
   message (``send-text``).
+* ``type`` (optional): ``text``/``buttons`` (the columns above), or any content
+  type of :data:`~zapi_async.cli.content_rows.TYPES` (``image``, ``document``,
+  ``poll``...), whose fields are then the columns (see :mod:`.content_rows`).
 
 Every problem names the file line and the column, so a person can fix the file.
 """
@@ -26,11 +30,12 @@ from typing import Any, cast
 import attrs
 
 from ..errors import ValidationError
-from ..models._checks import is_group_id
+from ..models._checks import is_chat_id
 from ..models.buttons import Button, CallButton, ReplyButton, UrlButton
 from ..models.messages import ButtonActionsMessage, Message
 from ..models.text import TextMessage
 from ..wire import to_wire
+from .content_rows import LEGACY_TYPES, TYPED_COLUMNS, CellProblem, build_typed
 
 __all__ = [
     "COLUMNS",
@@ -48,6 +53,8 @@ COLUMNS = ("phone", "message", "title", "footer", "image", "buttons")
 _REQUIRED = ("phone", "message")
 #: Rewrites a phone as written into Z-API's form, or raises ValidationError.
 Normalizer = Callable[[str], str]
+#: Columns of a file with a ``type`` column: the legacy ones and every typed field.
+_KNOWN_COLUMNS = {*COLUMNS, "type", *TYPED_COLUMNS}
 _BUTTON_SYNTAX = "reply:ID=LABEL, url:LABEL=URL or call:LABEL=PHONE"
 _KINDS = {"CALL": "call", "URL": "url", "REPLY": "reply"}
 
@@ -155,8 +162,32 @@ def _column_of(error: ValidationError) -> str:
     return name.split("[", 1)[0].split(".", 1)[0]
 
 
-def build_message(values: Mapping[str, Any]) -> Message:
-    """The message described by one row (keys from :data:`COLUMNS`)."""
+def _any_buttons(value: Any) -> list[Button]:
+    try:
+        if isinstance(value, str):
+            return parse_buttons(value)
+        if isinstance(value, list):
+            return _json_buttons(value)
+    except InputProblem as exc:
+        raise ValidationError("buttons", exc.problem) from None
+    raise ValidationError("buttons", "should be a string or a list of button objects")
+
+
+def build_message(values: Mapping[str, Any], *, csv: bool = False) -> Message:
+    """The message described by one row (keys from :data:`COLUMNS`, or a ``type``
+    and that type's fields)."""
+    kind = values.get("type")
+    if kind not in (None, "", *LEGACY_TYPES):
+        if not isinstance(kind, str):
+            raise InputProblem("type", f"should be a string, but was {type(kind).__name__}")
+        try:
+            return build_typed(kind.strip().lower(), values, csv=csv, buttons=_any_buttons)
+        except CellProblem as exc:
+            raise InputProblem(exc.field, exc.problem) from None
+    values = {key: value for key, value in values.items() if key != "type"}
+    extra = sorted(key for key, value in values.items() if key not in COLUMNS and value)
+    if extra:
+        raise InputProblem(extra[0], "is not a column of a text or buttons row (set type)")
     for key in _REQUIRED:
         if values.get(key) in (None, ""):
             raise InputProblem(key, "required, but empty")
@@ -190,13 +221,15 @@ def _fingerprint(message: Message) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _row(line: int, values: Mapping[str, Any], normalize: Normalizer | None) -> InputRow | BadRow:
+def _row(
+    line: int, values: Mapping[str, Any], normalize: Normalizer | None, *, csv: bool = False
+) -> InputRow | BadRow:
     original = values.get("phone")
     if (
         normalize is not None
         and isinstance(original, str)
         and original
-        and not is_group_id(original)
+        and not is_chat_id(original)
     ):
         try:
             phone = normalize(original)
@@ -204,7 +237,7 @@ def _row(line: int, values: Mapping[str, Any], normalize: Normalizer | None) -> 
             return BadRow(line, "phone", exc.rule)
         values = {**values, "phone": phone}
     try:
-        message = build_message(values)
+        message = build_message(values, csv=csv)
     except InputProblem as exc:
         return BadRow(line, exc.field, exc.problem)
     rewritten = original if values.get("phone") != original else None
@@ -232,11 +265,13 @@ def _csv_rows(
         if header is None:
             return
         names = [name.strip().lower() for name in header]
-        for key in _REQUIRED:
+        for key in _REQUIRED if "type" not in names else ("phone",):
             if key not in names:
                 yield BadRow(reader.line_num, key, "missing column in the header line")
                 return
-        unknown.extend(name for name in names if name not in COLUMNS)
+        known = _KNOWN_COLUMNS if "type" in names else set(COLUMNS)
+        unknown.extend(name for name in names if name not in known)
+        names = [name if name in known else "" for name in names]
         previous_end = reader.line_num
         for record in reader:
             line, previous_end = previous_end + 1, reader.line_num
@@ -245,8 +280,8 @@ def _csv_rows(
             if len(record) > len(names):
                 yield BadRow(line, "-", f"{len(record)} cells but the header has {len(names)}")
                 continue
-            cells = dict(zip(names, (cell.strip() for cell in record), strict=False))
-            yield _row(line, cells, normalize)
+            cells = zip(names, (cell.strip() for cell in record), strict=False)
+            yield _row(line, {name: cell for name, cell in cells if name}, normalize, csv=True)
 
 
 def _jsonl_rows(path: Path, normalize: Normalizer | None) -> Iterator[InputRow | BadRow]:
@@ -262,7 +297,7 @@ def _jsonl_rows(path: Path, normalize: Normalizer | None) -> Iterator[InputRow |
             if not isinstance(values, dict):
                 yield BadRow(line, "-", "expected a JSON object")
                 continue
-            extra = sorted(set(values) - set(COLUMNS))
+            extra = sorted(set(values) - (_KNOWN_COLUMNS if "type" in values else set(COLUMNS)))
             if extra:
                 yield BadRow(line, extra[0], f"unknown key (expected {', '.join(COLUMNS)})")
                 continue
@@ -280,7 +315,7 @@ def read_rows(
 
     CSV columns not in :data:`COLUMNS` are ignored and appended to
     ``unknown_columns``; unknown JSONL keys are errors. ``normalize`` (e.g.
-    :func:`~zapi_async.normalize_phone`) rewrites each phone that is not a group id
+    :func:`~zapi_async.normalize_phone`) rewrites each phone that is not a chat id
     first; a phone it refuses makes the row bad.
     """
     if fmt == "csv":

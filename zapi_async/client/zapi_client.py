@@ -23,17 +23,22 @@ import aiohttp
 from .. import environment, splitter
 from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
 from ..errors import ConfigurationError, PartialSendError, ZapiError
+from ..http.responses import refusal_in_send_body
 from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
 from ..http.transport import Transport
 from ..limits.pacing import PacedLimiter, PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, Unlimited
 from ..models._checks import check_text
+from ..models.carousel import CarouselMessage, CarouselPolicy, check_carousel
 from ..models.messages import ButtonActionsMessage, Message, SendResult
 from ..sending.bulk import send_many
 from ..sending.outcomes import Outcome
 from ..splitter import ButtonPolicy, check_compliant
 from ..wire import to_wire
+from .actions import MessageActions
+from .content_sends import ContentSends
 from .instance_calls import InstanceCalls
+from .media import MediaDownloads
 from .named_sends import NamedSends
 from .setup_calls import SetupCalls
 
@@ -51,7 +56,9 @@ _ENV_OVERRIDES = {
 }
 
 
-class ZapiClient(NamedSends, InstanceCalls, SetupCalls):
+class ZapiClient(
+    NamedSends, ContentSends, MessageActions, MediaDownloads, InstanceCalls, SetupCalls
+):
     """Async client for one Z-API instance.
 
     ``instance_id`` and ``token`` identify the instance; ``client_token`` is the
@@ -63,7 +70,8 @@ class ZapiClient(NamedSends, InstanceCalls, SetupCalls):
     running loop, with a connector tuned by ``pool`` and closed by :meth:`close` or
     ``async with``. ``limiter`` paces every HTTP request (default: unlimited, but
     a 429 still pauses all concurrent requests of this client); ``policy`` decides
-    how button messages are split.
+    how button messages are split; ``carousel_policy`` what carousel cards may
+    carry (cards are checked, never split).
     """
 
     def __init__(
@@ -79,6 +87,7 @@ class ZapiClient(NamedSends, InstanceCalls, SetupCalls):
         retry: RetryPolicy = RetryPolicy(),
         policy: ButtonPolicy = ButtonPolicy(),
         limiter: Limiter | None = None,
+        carousel_policy: CarouselPolicy = CarouselPolicy(),
     ) -> None:
         check_text("ZapiClient.instance_id", instance_id)
         check_text("ZapiClient.token", token)
@@ -94,6 +103,7 @@ class ZapiClient(NamedSends, InstanceCalls, SetupCalls):
         self.timeouts = timeouts
         self.retry = retry
         self.policy = policy
+        self.carousel_policy = carousel_policy
         self.limiter: Limiter = limiter if limiter is not None else Unlimited()
         self._transport = Transport(
             base_url=self.base_url,
@@ -185,8 +195,11 @@ class ZapiClient(NamedSends, InstanceCalls, SetupCalls):
 
         Button messages are split per the client's ``policy`` (or, with
         ``split=False``, checked and refused with :class:`~zapi_async.ValidationError`
-        when they do not comply).
+        when they do not comply). Carousels are checked against ``carousel_policy``
+        and refused the same way (never split).
         """
+        if isinstance(message, CarouselMessage):
+            check_carousel(message, self.carousel_policy)
         if isinstance(message, ButtonActionsMessage):
             if split:
                 return list(splitter.split(message, self.policy))
@@ -199,7 +212,8 @@ class ZapiClient(NamedSends, InstanceCalls, SetupCalls):
         Parts of a split message go out in order, each only after the previous one
         succeeded. If a later part fails, :class:`~zapi_async.PartialSendError` holds
         the results of the parts already sent; if the first fails, its own error is
-        raised (nothing was sent).
+        raised (nothing was sent). A 200 answer carrying ``{"error": ...}`` raises
+        :class:`~zapi_async.SendRefusedError`, never a half-filled result.
         """
         return await self.send_parts(self.plan(message, split=split))
 
@@ -231,6 +245,14 @@ class ZapiClient(NamedSends, InstanceCalls, SetupCalls):
                 body = await self._call(
                     "POST", part.endpoint, to_wire(part), limiter=limiter, on_retry=on_retry
                 )
+                refusal = refusal_in_send_body(
+                    body,
+                    endpoint=self._transport.display(part.endpoint),
+                    method="POST",
+                    redact=self._transport.redact,
+                )
+                if refusal is not None:
+                    raise refusal
                 results.append(self._structure(body, SendResult, part.endpoint))
             except ZapiError as exc:
                 if not results:

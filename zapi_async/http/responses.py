@@ -14,6 +14,7 @@ from ..errors import (
     AuthenticationError,
     MethodNotAllowedError,
     RateLimitedError,
+    SendRefusedError,
     ServerError,
     UnsupportedMediaTypeError,
     ZapiHTTPError,
@@ -21,7 +22,13 @@ from ..errors import (
 )
 from .redaction import Redactor
 
-__all__ = ["MAX_JSON_DEPTH", "decode_body", "error_for_status", "parse_retry_after"]
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "decode_body",
+    "error_for_status",
+    "parse_retry_after",
+    "refusal_in_send_body",
+]
 
 
 # Error texts Z-API uses for a missing or wrong Client-Token (the status is 400 there).
@@ -127,3 +134,21 @@ def error_for_status(
     if status in (401, 403) or (400 <= status < 500 and _is_client_token_failure(text)):
         return AuthenticationError(status, **common)
     return ZapiHTTPError(status, **common)
+
+
+def refusal_in_send_body(
+    body: Any, *, endpoint: str, method: str, redact: Redactor
+) -> SendRefusedError | None:
+    """The error for a send whose 2xx body is ``{"error": ...}``, else ``None``.
+
+    Only for sends: other endpoints legitimately answer 200 with an ``error`` key
+    (``GET /status`` says ``"You are not connected."`` there).
+    """
+    if not isinstance(body, Mapping):
+        return None
+    text = body.get("error")
+    if text is None or text is False or text == "":
+        return None
+    body = redact.deep(body)
+    detail = error_text(body) or redact(str(text))
+    return SendRefusedError(200, endpoint=endpoint, method=method, error=detail, body=body)

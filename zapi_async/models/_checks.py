@@ -10,26 +10,28 @@ import re
 from urllib.parse import urlsplit
 
 from ..errors import ValidationError
+from .chat_ids import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, ChatKind, chat_kind
 
 __all__ = [
+    "check_choice",
+    "check_coordinate",
     "check_delay",
     "check_dial_number",
+    "check_group",
     "check_http_url",
     "check_image",
     "check_media",
+    "check_optional_bool",
     "check_optional_id",
     "check_optional_text",
     "check_phone_number",
     "check_recipient",
     "check_text",
     "check_webhook_url",
-    "is_group_id",
+    "is_chat_id",
     "normalize_phone",
 ]
 
-#: Shortest and longest phone numbers (country code included) accepted, per E.164.
-MIN_PHONE_DIGITS = 8
-MAX_PHONE_DIGITS = 15
 #: Z-API's delayMessage / delayTyping range, in seconds.
 MIN_DELAY_SECONDS = 1
 MAX_DELAY_SECONDS = 15
@@ -37,8 +39,8 @@ MAX_DELAY_SECONDS = 15
 # ASCII digits only: ``\d`` would also accept Arabic-Indic or full-width digits.
 _DIGITS = re.compile(rf"[0-9]{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
 _DIAL = re.compile(rf"\+?[0-9]{{{MIN_PHONE_DIGITS},{MAX_PHONE_DIGITS}}}")
-# New-style group ids ("120363019502650977-group") and old ones ("5511999999999-1623281429").
-_GROUP = re.compile(r"[0-9]{6,30}-(?:group|[0-9]{6,14})")
+# WhatsApp's own JID suffixes for a contact, which Z-API does not take.
+_JID_SUFFIXES = ("@s.whatsapp.net", "@c.us")
 _PHONE_PUNCTUATION = re.compile(r"[\s().\-]")
 _SPACE = re.compile(r"\s")
 # scheme, optional user info, a host (name, IPv4 or [IPv6]), optional port and rest.
@@ -47,6 +49,7 @@ _HTTP_URL = re.compile(
 )
 _BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
 _DATA_URI = re.compile(r"data:([a-z]+)/[A-Za-z0-9.+-]+;base64,")
+_NUMBER = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]+)?")
 _EXAMPLE_SUBTYPE = {"image": "png", "video": "mp4", "audio": "mpeg", "application": "pdf"}
 
 
@@ -172,28 +175,50 @@ def _normalize_with_phonenumbers(value: str, region: str) -> str:
 
 
 def _suggestion(value: str) -> str:
+    for suffix in _JID_SUFFIXES:
+        if value.endswith(suffix) and _DIGITS.fullmatch(value.removesuffix(suffix)):
+            return f"; use {value.removesuffix(suffix)!r}"
     try:
         return f"; use {normalize_phone(value)!r}"
     except ValidationError:
         return ""
 
 
-def is_group_id(value: str) -> bool:
-    """Whether ``value`` is a group id (``120363019502650977-group`` or the legacy
-    ``<creator>-<timestamp>``), which :func:`normalize_phone` must leave alone."""
-    return bool(_GROUP.fullmatch(value))
+def is_chat_id(value: str) -> bool:
+    """Whether ``value`` is a chat id other than a phone number (a group, a LID, a
+    channel or a broadcast list), which :func:`normalize_phone` must leave alone."""
+    kind = chat_kind(value)
+    return kind is not None and kind is not ChatKind.PHONE
+
+
+#: Chat id forms a send accepts: Z-API's send pages take numbers and groups, its LID
+#: page says "most endpoints" take an ``@lid``, and channel admins post to channels.
+_SENDABLE = frozenset({ChatKind.PHONE, ChatKind.GROUP, ChatKind.LID, ChatKind.NEWSLETTER})
 
 
 def check_recipient(field: str, value: object) -> None:
-    """A recipient: digits only (``5511999999999``) or a group id (``…-group``)."""
+    """A recipient: a number (``5511999999999``), a group id (``…-group`` or the legacy
+    ``<phone>-<timestamp>``), a LID (``…@lid``) or a channel (``…@newsletter``).
+
+    Broadcast lists (``…-broadcast``) are refused: Z-API cannot send to them.
+    """
     if not isinstance(value, str):
         raise not_a_string(field, value)
-    if _DIGITS.fullmatch(value) or _GROUP.fullmatch(value):
+    kind = chat_kind(value)
+    if kind in _SENDABLE:
         return
+    if kind is ChatKind.BROADCAST:
+        raise ValidationError(
+            field,
+            f"is a broadcast list ({value!r}): Z-API cannot send to broadcast lists "
+            "(a WhatsApp Web limit); send to each contact instead",
+        )
     raise ValidationError(
         field,
-        "should be digits only in DDI DDD NUMBER form (e.g. '5511999999999') or a group "
-        f"id (e.g. '120363019502650977-group'), but was {value!r}{_suggestion(value)}",
+        "should be digits only in DDI DDD NUMBER form (e.g. '5511999999999'), a group id "
+        "(e.g. '120363019502650977-group'), a LID (e.g. '81896604192873@lid') or a "
+        f"channel id (e.g. '120363166555745933@newsletter'), but was {value!r}"
+        f"{_suggestion(value)}",
     )
 
 
@@ -224,6 +249,18 @@ def check_webhook_url(field: str, value: object) -> None:
         "should start with https:// (Z-API refuses other webhook URLs; http:// is "
         f"accepted for localhost only), but was {_preview(value)}",
     )
+
+
+def check_group(field: str, value: object) -> None:
+    """A group id (``120363019502650977-group`` or the legacy ``<phone>-<timestamp>``),
+    for endpoints that only take groups (events, mentions)."""
+    if not isinstance(value, str):
+        raise not_a_string(field, value)
+    if chat_kind(value) is not ChatKind.GROUP:
+        raise ValidationError(
+            field,
+            f"should be a group id (e.g. '120363019502650977-group'), but was {value!r}",
+        )
 
 
 def check_dial_number(field: str, value: object) -> None:
@@ -269,11 +306,12 @@ def check_http_url(field: str, value: object) -> None:
         raise ValidationError(field, f"should be a URL with a host name, but was {_preview(value)}")
 
 
-def check_media(field: str, value: object, media: str) -> None:
+def check_media(field: str, value: object, media: str | None) -> None:
     """An http(s) URL, raw Base64 or a ``data:<media>/...;base64,`` URI.
 
     ``media`` is the MIME top-level type the data URI must name (``"image"``,
-    ``"video"``, ``"audio"``...). One rule for every kind of media Z-API takes.
+    ``"video"``, ``"audio"``...), or ``None`` for any (documents). One rule for
+    every kind of media Z-API takes.
     """
     if not isinstance(value, str):
         raise not_a_string(field, value)
@@ -283,17 +321,18 @@ def check_media(field: str, value: object, media: str) -> None:
     payload = value
     if value.startswith("data:"):
         match = _DATA_URI.match(value)
-        if not match or match.group(1) != media:
+        if not match or (media is not None and match.group(1) != media):
+            top = media or "application"
             raise ValidationError(
                 field,
-                f"should be a data URI like 'data:{media}/{_EXAMPLE_SUBTYPE.get(media, '...')}"
+                f"should be a data URI like 'data:{top}/{_EXAMPLE_SUBTYPE.get(top, '...')}"
                 f";base64,<data>', but was {_preview(value)}",
             )
         payload = value[match.end() :]
     if not _is_base64(payload):
         raise ValidationError(
             field,
-            f"should be an http(s) URL, Base64 data or a data:{media}/...;base64, URI, "
+            f"should be an http(s) URL, Base64 data or a data:{media or '<type>'}/...;base64, URI, "
             f"but was {_preview(value)}",
         )
 
@@ -328,6 +367,30 @@ def check_optional_id(field: str, value: object) -> None:
         raise not_a_string(field, value)
     if not value:
         raise ValidationError(field, "should not be empty (omit it instead)")
+
+
+def check_optional_bool(field: str, value: object) -> None:
+    """``None``, ``True`` or ``False`` (not ``0``/``1`` or ``"true"``)."""
+    if value is not None and not isinstance(value, bool):
+        raise ValidationError(field, f"should be True or False, but was {value!r}")
+
+
+def check_choice(field: str, value: object, choices: tuple[str, ...]) -> None:
+    """One of the strings ``choices`` (Z-API's enumerations, case-sensitive)."""
+    if value not in choices:
+        raise ValidationError(field, f"should be one of {', '.join(choices)}, but was {value!r}")
+
+
+def check_coordinate(field: str, value: object, limit: int) -> None:
+    """A decimal degree string (``"-23.0696347"``) within ``[-limit, limit]``."""
+    if not isinstance(value, str):
+        raise not_a_string(field, value)
+    if not _NUMBER.fullmatch(value) or abs(float(value)) > limit:
+        raise ValidationError(
+            field,
+            f"should be decimal degrees in range [-{limit}, {limit}] (e.g. '-23.0696347'), "
+            f"but was {value!r}",
+        )
 
 
 def _is_base64(payload: str) -> bool:

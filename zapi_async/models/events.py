@@ -1,15 +1,17 @@
 """Typed Z-API webhook events: plain frozen attrs classes, one per ``type`` tag.
 
-* :class:`ReceivedCallback`: a message arrived (button press, list pick, text, or
-  any other content kept raw);
+* :class:`ReceivedCallback` (in :mod:`zapi_async.models.received`): a message
+  arrived, with its typed content, or a system notification;
 * :class:`DeliveryCallback`, :class:`MessageStatusCallback`: what happened to
   messages you sent;
 * :class:`ConnectedCallback`, :class:`DisconnectedCallback`,
   :class:`PresenceChatCallback`;
 * :class:`UnknownEvent`: anything else, with the raw payload.
 
-Python names are snake_case; ``momment`` (Z-API's spelling, epoch milliseconds, or
-seconds in some payloads) is also exposed as an aware ``datetime`` (``.moment``).
+Python names are snake_case; ``momment`` (Z-API's spelling) is also exposed as an
+aware ``datetime`` (``.moment``). Everything captured from the live service is epoch
+**milliseconds**; values below ``10**11`` (Z-API's own DisconnectedCallback example
+has a 10-digit one) are read as seconds.
 The models know nothing of JSON: :mod:`zapi_async.webhooks.parsing` configures the
 project's converter for them.
 """
@@ -18,10 +20,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, ClassVar, TypeAlias
 
 import attrs
+
+from .content import ButtonReply, ListReply, TextContent
+from .event_base import WebhookEvent, moment_of
+from .received import ReceivedCallback
 
 __all__ = [
     "EVENT_TYPES",
@@ -41,23 +47,6 @@ __all__ = [
 ]
 
 
-#: ``momment`` values below this are epoch *seconds* (Z-API's own DisconnectedCallback
-#: example has ``1580163342``), others epoch milliseconds. 10**11 seconds is the year
-#: 5138; 10**11 milliseconds is March 1973, so both readings stay unambiguous.
-SECONDS_BELOW = 10**11
-
-
-def _moment(momment: int | None) -> datetime | None:
-    """``momment`` as an aware UTC datetime: seconds below :data:`SECONDS_BELOW`, else ms."""
-    if momment is None:
-        return None
-    seconds = momment if abs(momment) < SECONDS_BELOW else momment / 1000
-    try:
-        return datetime.fromtimestamp(seconds, tz=timezone.utc)
-    except (OverflowError, OSError, ValueError):  # out of datetime's range
-        return None
-
-
 class MessageStatus(str, enum.Enum):
     """The message statuses Z-API documents; members compare equal to their strings.
 
@@ -72,119 +61,7 @@ class MessageStatus(str, enum.Enum):
     PLAYED = "PLAYED"
 
 
-# --- content objects inside a ReceivedCallback -------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class ButtonReply:
-    """A REPLY-button press (``buttonsResponseMessage``).
-
-    ``button_id`` is the ``id`` you gave the :class:`~zapi_async.ReplyButton`;
-    ``message`` is the button's label as the user saw it.
-    """
-
-    button_id: str | None = None
-    message: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class ListReply:
-    """A pick from an option list (``listResponseMessage``).
-
-    ``selected_row_id`` is the option's ``id``; ``title`` and ``message`` its texts.
-    """
-
-    message: str | None = None
-    title: str | None = None
-    selected_row_id: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class TextContent:
-    """A plain text message (``text``); ``message`` is the text."""
-
-    message: str | None = None
-
-
 # --- events -------------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class WebhookEvent:
-    """Base of every typed event.
-
-    ``instance_id`` is the Z-API instance that sent it (``None`` when absent) and
-    ``raw`` the whole decoded payload (not part of equality or ``repr``).
-    """
-
-    TYPE: ClassVar[str] = ""
-
-    instance_id: str | None = None
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
-
-    @property
-    def type(self) -> str | None:
-        """The payload's ``type`` tag, e.g. ``"ReceivedCallback"``."""
-        return self.TYPE
-
-    @property
-    def dedup_key(self) -> str | None:
-        """Identity used to drop re-sent deliveries, or ``None`` for "never dedup"."""
-        return None
-
-
-@attrs.frozen(kw_only=True)
-class ReceivedCallback(WebhookEvent):
-    """A message arrived (or was sent from the phone itself, ``from_me=True``).
-
-    Exactly one content object is usually set: ``button_reply`` (a REPLY-button
-    press), ``list_reply`` (an option-list pick), ``text``; any other content
-    (``image``, ``audio``, ``document``, ``location``...) is kept raw in
-    ``content``, keyed by its JSON name.
-
-    ``reference_message_id`` is the id of the message being answered: for a button
-    press, the ``SendResult.message_id`` of the message carrying the button.
-    ``momment`` is Z-API's timestamp (epoch milliseconds, Z-API's spelling; values
-    below ``10**11`` are read as seconds);
-    :attr:`moment` is the same instant as an aware UTC ``datetime``.
-    """
-
-    TYPE: ClassVar[str] = "ReceivedCallback"
-
-    message_id: str
-    phone: str
-    from_me: bool = False
-    momment: int | None = None
-    status: str | None = None
-    chat_name: str | None = None
-    sender_name: str | None = None
-    sender_photo: str | None = None
-    photo: str | None = None
-    is_group: bool = False
-    is_newsletter: bool = False
-    broadcast: bool = False
-    participant_phone: str | None = None
-    connected_phone: str | None = None
-    reference_message_id: str | None = None
-    button_reply: ButtonReply | None = None
-    list_reply: ListReply | None = None
-    text: TextContent | None = None
-    content: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-
-    @property
-    def moment(self) -> datetime | None:
-        """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
-        return _moment(self.momment)
-
-    @property
-    def button_id(self) -> str | None:
-        """The pressed REPLY button's id, or ``None`` when this is not a button press."""
-        return self.button_reply.button_id if self.button_reply else None
-
-    @property
-    def dedup_key(self) -> str | None:
-        """``received:<instanceId>:<messageId>``."""
-        return f"received:{self.instance_id or ''}:{self.message_id}"
 
 
 def _zaap_id(event: DeliveryCallback) -> str | None:
@@ -220,7 +97,7 @@ class DeliveryCallback(WebhookEvent):
     @property
     def moment(self) -> datetime | None:
         """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
-        return _moment(self.momment)
+        return moment_of(self.momment)
 
     @property
     def dedup_key(self) -> str | None:
@@ -252,7 +129,7 @@ class MessageStatusCallback(WebhookEvent):
     @property
     def moment(self) -> datetime | None:
         """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
-        return _moment(self.momment)
+        return moment_of(self.momment)
 
     @property
     def known_status(self) -> MessageStatus | None:
@@ -281,7 +158,7 @@ class ConnectedCallback(WebhookEvent):
     @property
     def moment(self) -> datetime | None:
         """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
-        return _moment(self.momment)
+        return moment_of(self.momment)
 
 
 @attrs.frozen(kw_only=True)
@@ -297,7 +174,7 @@ class DisconnectedCallback(WebhookEvent):
     @property
     def moment(self) -> datetime | None:
         """``momment`` as a timezone-aware UTC datetime (``None`` when absent)."""
-        return _moment(self.momment)
+        return moment_of(self.momment)
 
 
 @attrs.frozen(kw_only=True)

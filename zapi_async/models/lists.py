@@ -1,9 +1,10 @@
 """Quick-reply button lists and option lists.
 
 * :class:`ButtonListMessage` (``POST /send-button-list``), with the image and video
-  variants :class:`ButtonListImageMessage` (``send-button-list-image``) and
-  :class:`ButtonListVideoMessage` (``send-button-list-video``); :func:`button_list`
-  picks the right one for you.
+  variants :class:`ButtonListImageMessage` and :class:`ButtonListVideoMessage`, which
+  post to the same ``send-button-list`` with ``buttonList.image`` / ``buttonList.video``
+  (Z-API's request examples and Postman collection; "send-button-list-image" is only
+  the name of a docs page); :func:`button_list` picks the right one for you.
 * :class:`OptionListMessage` (``POST /send-option-list``): a button that opens a
   list of options.
 
@@ -145,13 +146,14 @@ class ButtonListMessage:
 
 @attrs.frozen
 class ButtonListImageMessage:
-    """An image with a caption and quick-reply buttons (``POST /send-button-list-image``).
+    """An image with a caption and quick-reply buttons (``POST /send-button-list``,
+    the image in ``buttonList.image``).
 
     Like :class:`ButtonListMessage`, plus ``image``: an http(s) URL, Base64 data or
     a ``data:image/...;base64,`` URI.
     """
 
-    endpoint: ClassVar[str] = "send-button-list-image"
+    endpoint: ClassVar[str] = "send-button-list"
 
     phone: str
     message: str
@@ -169,13 +171,14 @@ class ButtonListImageMessage:
 
 @attrs.frozen
 class ButtonListVideoMessage:
-    """A video with a caption and quick-reply buttons (``POST /send-button-list-video``).
+    """A video with a caption and quick-reply buttons (``POST /send-button-list``,
+    the video in ``buttonList.video``).
 
     Like :class:`ButtonListMessage`, plus ``video``: an http(s) URL, Base64 data or
     a ``data:video/...;base64,`` URI.
     """
 
-    endpoint: ClassVar[str] = "send-button-list-video"
+    endpoint: ClassVar[str] = "send-button-list"
 
     phone: str
     message: str

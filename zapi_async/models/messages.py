@@ -20,9 +20,14 @@ __all__ = ["ButtonActionsMessage", "Message", "SendResult"]
 
 
 class Message(Protocol):
-    """What every outgoing message offers: a recipient and the endpoint it posts to."""
+    """What every outgoing message offers: a recipient and the endpoint it posts to.
 
-    endpoint: ClassVar[str]
+    ``endpoint`` is a class attribute on most models; :class:`~zapi_async.DocumentMessage`
+    computes it per instance (``send-document/pdf``), so always read it from the message.
+    """
+
+    @property
+    def endpoint(self) -> str: ...
 
     @property
     def phone(self) -> str: ...

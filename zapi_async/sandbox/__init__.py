@@ -16,12 +16,15 @@ from .faults import Decision, Fault, FaultInjector, FaultKind, FaultPlan, Latenc
 from .records import (
     AcceptKey,
     MessageState,
+    RecordedAction,
     RecordedHeaders,
     RecordedMessage,
     RecordedRequest,
+    WebhookAttempt,
 )
 from .runner import run_sandbox, serve_sandbox
 from .webhook_sender import (
+    NoWebhookUrlError,
     SandboxError,
     UnknownButtonError,
     UnknownMessageError,
@@ -38,12 +41,15 @@ __all__ = [
     "FaultPlan",
     "Latency",
     "MessageState",
+    "NoWebhookUrlError",
+    "RecordedAction",
     "RecordedHeaders",
     "RecordedMessage",
     "RecordedRequest",
     "SandboxError",
     "UnknownButtonError",
     "UnknownMessageError",
+    "WebhookAttempt",
     "WebhookDelivery",
     "ZapiSandbox",
     "run_sandbox",

@@ -191,6 +191,16 @@ class FaultInjector:
         """How many scripted faults are still waiting for a request."""
         return sum(entry.remaining for entry in self._scripted)
 
+    @property
+    def scripted(self) -> list[tuple[Fault, str | None, int]]:
+        """The scripted faults still waiting: ``(fault, endpoint or None, remaining)``."""
+        return [(entry.fault, entry.endpoint, entry.remaining) for entry in self._scripted]
+
+    @property
+    def latencies(self) -> dict[str | None, Latency]:
+        """The latencies set with :meth:`set_latency` (key ``None``: every endpoint)."""
+        return dict(self._latency)
+
     def decide(self, endpoint: str) -> Decision:
         """The fault and latency for the next request to ``endpoint``."""
         fault = self._take_scripted(endpoint)

@@ -17,9 +17,16 @@ from typing import Any
 
 import attrs
 
-from .records import MessageLog, MessageState, RecordedHeaders, RecordedMessage
+from .content_contracts import (
+    ACTION_ENDPOINTS,
+    is_send_endpoint,
+    validate_action,
+    validate_any_send,
+    validate_delete_query,
+)
+from .records import MessageLog, MessageState, RecordedAction, RecordedHeaders, RecordedMessage
 from .setup_endpoints import SetupEndpoints, setup_methods
-from .validation import SEND_ENDPOINTS, BodyError, validate_queue_page, validate_send
+from .validation import BodyError, validate_queue_page
 
 __all__ = ["DEFAULT_QUEUE_LIMIT", "IdFactory", "Reply", "SandboxInstance", "allowed_methods"]
 
@@ -34,8 +41,11 @@ STATUS_DISCONNECTED = "You are not connected."
 
 def allowed_methods(endpoint: str) -> dict[str, str] | None:
     """``{method: operation}`` for a known endpoint path, else ``None`` (unknown: 404)."""
-    if endpoint in SEND_ENDPOINTS:
+    if is_send_endpoint(endpoint):
         return {"POST": "send"}
+    if endpoint in ACTION_ENDPOINTS:
+        method, operation = ACTION_ENDPOINTS[endpoint]
+        return {method: operation}
     if endpoint == "status":
         return {"GET": "status"}
     if endpoint == "queue":
@@ -133,6 +143,8 @@ class SandboxInstance:
         self.connected = True
         #: Pairing, me/device, phone-exists and webhook setters (see .setup_endpoints).
         self.setup = setup
+        #: Forwards, reads and deletes, in arrival order.
+        self.actions: list[RecordedAction] = []
         self._queue: list[tuple[int, RecordedMessage]] = []
         self._seq = 0
 
@@ -141,6 +153,7 @@ class SandboxInstance:
     def disconnect(self) -> None:
         """Simulate a phone that lost its connection: sends wait in the server queue."""
         self.connected = False
+        self.log.touch()
 
     def connect(self) -> list[RecordedMessage]:
         """Reconnect and deliver the queued messages in order; return them."""
@@ -149,6 +162,7 @@ class SandboxInstance:
         for record in delivered:
             record.state = MessageState.SENT
         self._queue.clear()
+        self.log.touch()
         return delivered
 
     @property
@@ -173,6 +187,8 @@ class SandboxInstance:
         try:
             if operation == "send":
                 return self._send(endpoint, body, headers)
+            if operation in ("forward", "read", "delete_message"):
+                return self._action(operation, endpoint, body, query, headers)
             if operation == "status":
                 return Reply(200, self.status())
             if operation == "queue_page":
@@ -200,8 +216,11 @@ class SandboxInstance:
 
     # -- operations ---------------------------------------------------------------------
 
-    def _send(self, endpoint: str, body: Any, headers: RecordedHeaders) -> Reply:
-        body = validate_send(endpoint, body, strict=self.strict)
+    def _send(
+        self, endpoint: str, body: Any, headers: RecordedHeaders, *, validated: bool = False
+    ) -> Reply:
+        if not validated:
+            body = validate_any_send(endpoint, body, strict=self.strict)
         if not self.connected and len(self._queue) >= self.queue_limit:
             return Reply(
                 400,
@@ -225,6 +244,26 @@ class SandboxInstance:
             self._seq += 1
             self._queue.append((self._seq, record))
         return Reply(200, record.response(), record=record)
+
+    def _action(
+        self,
+        operation: str,
+        endpoint: str,
+        body: Any,
+        query: Mapping[str, str],
+        headers: RecordedHeaders,
+    ) -> Reply:
+        if operation == "delete_message":
+            params = validate_delete_query(query)
+            self.actions.append(RecordedAction(operation, params, self.clock()))
+            return Reply(204, None)
+        params = validate_action(operation, body, strict=self.strict)
+        self.actions.append(RecordedAction(operation, params, self.clock()))
+        if operation == "read":
+            return Reply(204, None)
+        # A forward is a new message in the target chat; Z-API documents {zaapId} only.
+        reply = self._send(endpoint, params, headers, validated=True)
+        return Reply(reply.status, {"zaapId": reply.body["zaapId"]}, record=reply.record)
 
     def _queue_item(self, record: RecordedMessage) -> dict[str, Any]:
         created = datetime.fromtimestamp(record.wall, tz=timezone.utc)

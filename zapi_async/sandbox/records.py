@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -28,16 +28,19 @@ __all__ = [
     "AcceptKey",
     "MessageLog",
     "MessageState",
+    "RecordedAction",
     "RecordedHeaders",
     "RecordedMessage",
     "RecordedRequest",
+    "WebhookAttempt",
     "accept_key",
 ]
 
 #: Header names whose values are secrets and never appear in a repr.
 SECRET_HEADERS = frozenset({"client-token", "authorization", "cookie"})
-#: Endpoints whose ``buttonList.buttons`` are all reply buttons.
-BUTTON_LIST_ENDPOINTS = ("send-button-list", "send-button-list-image", "send-button-list-video")
+#: Endpoints whose ``buttonList.buttons`` are all reply buttons (plain, image and video
+#: button lists all post to ``send-button-list``).
+BUTTON_LIST_ENDPOINTS = ("send-button-list",)
 
 #: ``(endpoint, canonical JSON of the body)``: two sends with equal keys carry the
 #: same message, so a count above one means the client sent it twice.
@@ -166,6 +169,17 @@ class RecordedMessage:
 
 
 @attrs.frozen
+class RecordedAction:
+    """A message action the sandbox accepted: ``operation`` (``"forward"``, ``"read"``,
+    ``"delete_message"``), its ``params`` (the JSON body, or the query of a delete)
+    and when it arrived."""
+
+    operation: str
+    params: dict[str, Any]
+    monotonic: float
+
+
+@attrs.frozen
 class RecordedRequest:
     """One HTTP request: method, endpoint (never the token), status answered and fault.
 
@@ -181,19 +195,58 @@ class RecordedRequest:
     monotonic: float
 
 
+@attrs.frozen
+class WebhookAttempt:
+    """One webhook POST the sandbox made (or tried to make), for the inspector's log.
+
+    ``status`` is the receiver's HTTP status, ``None`` when no answer came (``error``
+    then says why: connection refused, timeout, no webhook URL); ``latency`` is in
+    seconds; ``wall`` the epoch seconds it started. ``url`` is redacted in the repr.
+    """
+
+    url: str | None = attrs.field(repr=False)
+    payload: dict[str, Any]
+    status: int | None
+    text: str
+    latency: float
+    wall: float
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the receiver answered 2xx."""
+        return self.status is not None and 200 <= self.status < 300
+
+
 @attrs.define
 class MessageLog:
-    """Accepted messages and all requests, in arrival order."""
+    """Accepted messages and all requests, in arrival order.
+
+    ``watchers`` are called (with no argument) whenever something changes: a
+    message accepted or changing state, a request answered. The inspector uses this
+    to push live updates; a watcher must be quick and must not raise.
+    """
 
     messages: list[RecordedMessage] = attrs.Factory(list)
     requests: list[RecordedRequest] = attrs.Factory(list)
+    #: Called with each message as it is accepted (the sandbox's send echoes).
+    on_accept: list[Callable[[RecordedMessage], None]] = attrs.Factory(list)
     _by_id: dict[str, RecordedMessage] = attrs.Factory(dict)
+    watchers: list[Callable[[], None]] = attrs.Factory(list)
+
+    def touch(self) -> None:
+        """Tell the watchers something changed."""
+        for watcher in self.watchers:
+            watcher()
 
     def add(self, record: RecordedMessage) -> None:
-        """Remember an accepted message."""
+        """Remember an accepted message and tell the :attr:`on_accept` listeners."""
         self.messages.append(record)
         self._by_id[record.message_id] = record
         self._by_id[record.zaap_id] = record
+        for listener in self.on_accept:
+            listener(record)
+        self.touch()
 
     def find(self, message_id: str) -> RecordedMessage | None:
         """The accepted message with this ``messageId`` (or ``zaapId``), if any."""
@@ -217,3 +270,4 @@ class MessageLog:
         self.messages.clear()
         self.requests.clear()
         self._by_id.clear()
+        self.touch()

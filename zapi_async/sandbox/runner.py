@@ -28,7 +28,20 @@ def _announce(sandbox: ZapiSandbox, default_token: bool, echo: Callable[[str], A
         echo(f"  WhatsApp    : {len(sandbox.whatsapp_numbers)} number(s) (phone-exists)")
     if not sandbox.connected:
         echo("  phone       : disconnected (pair it: zapi-async qr)")
+    if sandbox.inspector is not None:
+        echo(f"  inspector   : {sandbox.inspector_url}")
+        if sandbox.host not in ("127.0.0.1", "localhost", "::1"):
+            echo(
+                f"  warning     : the inspector is reachable on {sandbox.host}: anyone who can "
+                "reach it can read the chats and make the sandbox POST webhooks"
+            )
     echo("Press Ctrl+C to stop.")
+
+
+def _inspector_port(port: int, inspector_port: int | None) -> int:
+    if inspector_port is not None:
+        return inspector_port
+    return port + 1 if port else 0
 
 
 async def serve_sandbox(
@@ -42,6 +55,8 @@ async def serve_sandbox(
     webhook_url: str | None = None,
     whatsapp_numbers: list[str] | None = None,
     connected: bool = True,
+    inspector: bool = False,
+    inspector_port: int | None = None,
     echo: Callable[[str], Any] = print,
     on_ready: Callable[[ZapiSandbox], Any] | None = None,
 ) -> None:
@@ -52,7 +67,9 @@ async def serve_sandbox(
     generated ids and random faults; ``webhook_url`` is where webhooks go (shown
     redacted). ``whatsapp_numbers`` are the numbers ``phone-exists`` says have
     WhatsApp (default: every number); ``connected=False`` starts the phone
-    disconnected. ``echo`` (default :func:`print`) writes the banner.
+    disconnected. ``inspector`` (default False; the command passes True) serves the
+    inspector page on ``host:inspector_port`` (default ``port + 1``; a free port
+    when ``port`` is 0) and prints its URL. ``echo`` (default :func:`print`) writes the banner.
     """
     sandbox = ZapiSandbox(
         instance_id,
@@ -64,6 +81,8 @@ async def serve_sandbox(
         webhook_url=webhook_url,
         whatsapp_numbers=whatsapp_numbers,
         connected=connected,
+        inspector=inspector,
+        inspector_port=_inspector_port(port, inspector_port),
     )
     async with sandbox:
         _announce(sandbox, token is None, echo)

@@ -38,6 +38,7 @@ from aiohttp import web
 
 from .faults import FaultInjector, FaultKind
 from .instance import Reply, SandboxInstance, allowed_methods
+from .media_store import MEDIA_PREFIX, MediaStore
 from .records import MessageLog, RecordedHeaders, RecordedRequest
 
 __all__ = ["Credentials", "SandboxServer"]
@@ -94,6 +95,8 @@ class SandboxServer:
         self._sleep = sleep
         self._runner: web.AppRunner | None = None
         self.base_url: str | None = None
+        #: Files served under ``/_media/`` (the media of received-message webhooks).
+        self.media = MediaStore()
 
     @property
     def running(self) -> bool:
@@ -106,6 +109,7 @@ class SandboxServer:
             raise RuntimeError("the sandbox is already running")
         app = web.Application(client_max_size=MAX_BODY_BYTES)
         app.router.add_route("*", "/instances/{instance}/token/{token}/{endpoint:.+}", self._serve)
+        app.router.add_get(MEDIA_PREFIX + "{media_id}", self.media.serve)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         options: dict[str, Any] = {"access_log": None}
         if "shutdown_timeout" in inspect.signature(web.BaseRunner.__init__).parameters:
@@ -220,6 +224,7 @@ class SandboxServer:
     ) -> None:
         entry = RecordedRequest(request.method, endpoint, status, fault, self._clock())
         self.log.requests.append(entry)
+        self.log.touch()
 
     def _drop(self, request: web.Request, endpoint: str, fault: str) -> web.StreamResponse:
         self._note(request, endpoint, None, fault)
@@ -238,7 +243,9 @@ class SandboxServer:
         allow: str | None = None,
     ) -> web.StreamResponse:
         self._note(request, endpoint, reply.status, fault)
-        if isinstance(reply.body, bytes):  # GET qr-code answers a PNG image
+        if reply.status == 204:  # No Content: read-message, delete-message
+            response = web.Response(status=204, headers=headers)
+        elif isinstance(reply.body, bytes):  # GET qr-code answers a PNG image
             response = web.Response(
                 body=reply.body, status=reply.status, headers=headers, content_type="image/png"
             )

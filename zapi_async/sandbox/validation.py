@@ -39,6 +39,9 @@ PIX_KEY_TYPES = ("CPF", "CNPJ", "PHONE", "EMAIL", "EVP")
 _PHONE = re.compile(r"[0-9]{8,15}")
 _DIAL = re.compile(r"\+?[0-9]{8,15}")
 _GROUP = re.compile(r"[0-9]{6,30}-(?:group|[0-9]{6,14})")
+_LID = re.compile(r"[0-9]{6,20}@lid")
+_NEWSLETTER = re.compile(r"[0-9]{6,30}@newsletter")
+_BROADCAST = re.compile(r"[0-9]{6,20}-broadcast")
 _DATA_URI = re.compile(r"data:(?P<kind>image|video)/[A-Za-z0-9.+-]+;base64,")
 
 Check = Callable[[str, Any], None]
@@ -87,14 +90,21 @@ def text(path: str, value: Any) -> None:
 
 
 def recipient(path: str, value: Any) -> None:
-    """Digits only in DDI DDD NUMBER form, or a group id."""
+    """Digits only in DDI DDD NUMBER form, a group id, a ``…@lid`` or a ``…@newsletter``.
+
+    Broadcast lists (``…-broadcast``) are refused: Z-API cannot send to them.
+    """
     raw = _string(path, value)
-    if not (_PHONE.fullmatch(raw) or _GROUP.fullmatch(raw)):
-        raise BodyError(
-            path,
-            "should be 8-15 digits (DDI DDD NUMBER, e.g. '5511999999999') or a group id "
-            f"(e.g. '120363019502650977-group'), but was {_short(raw)}",
-        )
+    if any(form.fullmatch(raw) for form in (_PHONE, _GROUP, _LID, _NEWSLETTER)):
+        return
+    if _BROADCAST.fullmatch(raw):
+        raise BodyError(path, "is a broadcast list: Z-API cannot send to broadcast lists")
+    raise BodyError(
+        path,
+        "should be 8-15 digits (DDI DDD NUMBER, e.g. '5511999999999'), a group id "
+        "(e.g. '120363019502650977-group'), a LID ('<digits>@lid') or a channel "
+        f"('<digits>@newsletter'), but was {_short(raw)}",
+    )
 
 
 def dial_number(path: str, value: Any) -> None:
@@ -301,22 +311,22 @@ def _text(body: Any, strict: bool) -> None:
     check_object("", body, fields, strict=strict)
 
 
-def _button_list(media: str | None) -> Callable[[Any, bool], None]:
-    def validate(body: Any, strict: bool) -> None:
-        inner: dict[str, tuple[bool, Check]] = {
-            "buttons": (True, array_of(_list_button, strict=strict))
-        }
-        if media is not None:
-            inner[media] = (True, image if media == "image" else video)
+def _button_list(body: Any, strict: bool) -> None:
+    """``send-button-list``: buttons, plus optionally an image or a video (not both)."""
+    inner: Fields = {
+        "buttons": (True, array_of(_list_button, strict=strict)),
+        "image": (False, image),
+        "video": (False, video),
+    }
 
-        def button_list(path: str, value: Any) -> None:
-            check_object(path, value, inner, strict=strict)
-            _unique_ids(_join(path, "buttons"), value["buttons"])
+    def button_list(path: str, value: Any) -> None:
+        check_object(path, value, inner, strict=strict)
+        _unique_ids(_join(path, "buttons"), value["buttons"])
+        if "image" in value and "video" in value:
+            raise BodyError(_join(path, "video"), "give image or video, not both")
 
-        fields = _with_common({"message": (True, text), "buttonList": (True, button_list)})
-        check_object("", body, fields, strict=strict)
-
-    return validate
+    fields = _with_common({"message": (True, text), "buttonList": (True, button_list)})
+    check_object("", body, fields, strict=strict)
 
 
 def _option_list(body: Any, strict: bool) -> None:
@@ -357,9 +367,9 @@ def _pix(body: Any, strict: bool) -> None:
 SEND_ENDPOINTS: dict[str, Callable[[Any, bool], None]] = {
     "send-text": _text,
     "send-button-actions": _button_actions,
-    "send-button-list": _button_list(None),
-    "send-button-list-image": _button_list("image"),
-    "send-button-list-video": _button_list("video"),
+    # Image and video button lists post here too (buttonList.image / .video): Z-API
+    # has no send-button-list-image or -video path, so those answer 404.
+    "send-button-list": _button_list,
     "send-option-list": _option_list,
     "send-button-otp": _otp,
     "send-button-pix": _pix,

@@ -1,13 +1,16 @@
 """Webhooks from the sandbox: the JSON Z-API POSTs to a bot, built and sent.
 
-The ``*_payload`` functions build the documented Z-API webhook bodies
-(``ReceivedCallback``, ``MessageStatusCallback``, ``DeliveryCallback``).
-:class:`WebhookSender` fills them from what the sandbox recorded (the recipient,
-the button label) and POSTs them with its own :class:`aiohttp.ClientSession`.
+:mod:`.payloads` builds the documented Z-API webhook bodies; :class:`WebhookSender`
+fills them from what the sandbox recorded (the recipient, the button label) and
+POSTs them with its own :class:`aiohttp.ClientSession`, with the ``z-api-token``
+header Z-API sends (the instance token). Echoes of accepted sends run in the
+background; :meth:`WebhookSender.flush` waits for them.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -15,24 +18,44 @@ from urllib.parse import urlsplit, urlunsplit
 import aiohttp
 import attrs
 
+from . import payloads
+from .errors import NoWebhookUrlError, SandboxError, UnknownButtonError, UnknownMessageError
 from .instance import IdFactory
-from .records import BUTTON_LIST_ENDPOINTS, MessageLog, MessageState, RecordedMessage
+from .notifications import SystemWebhooks
+from .payloads import (
+    CALL_NOTIFICATIONS,
+    MESSAGE_STATUSES,
+    delivery_payload,
+    is_group,
+    lid_for,
+    received_payload,
+)
+from .records import (
+    BUTTON_LIST_ENDPOINTS,
+    MessageLog,
+    MessageState,
+    RecordedMessage,
+    WebhookAttempt,
+)
 
 __all__ = [
+    "CALL_NOTIFICATIONS",
     "MESSAGE_STATUSES",
+    "NoWebhookUrlError",
     "SandboxError",
     "UnknownButtonError",
     "UnknownMessageError",
     "WebhookDelivery",
     "WebhookSender",
     "delivery_payload",
+    "lid_for",
     "message_status_payload",
     "received_payload",
     "redact_url",
 ]
 
-#: Statuses a ``MessageStatusCallback`` can carry.
-MESSAGE_STATUSES = ("SENT", "RECEIVED", "READ", "READ_BY_ME", "PLAYED")
+#: The header Z-API's webhook requests carry the instance token in (undocumented).
+TOKEN_HEADER = "z-api-token"
 #: Seconds a webhook POST may take before it fails.
 WEBHOOK_TIMEOUT = 10.0
 #: Callback ``type`` (lower case) -> the ``update-webhook-<kind>`` that sets its URL.
@@ -46,18 +69,6 @@ _KIND_OF_TYPE = {
 }
 #: Stands in for the secret parts of a webhook URL in reprs.
 REDACTED = "***"
-
-
-class SandboxError(Exception):
-    """Misuse of the sandbox's test controls (not an HTTP answer)."""
-
-
-class UnknownMessageError(SandboxError, LookupError):
-    """No accepted message has this id."""
-
-
-class UnknownButtonError(SandboxError, LookupError):
-    """The message has no pressable button (or option) with this id."""
 
 
 def redact_url(url: str) -> str:
@@ -97,97 +108,17 @@ class WebhookDelivery:
         return 200 <= self.status < 300
 
 
-def _is_group(phone: str) -> bool:
-    return "-" in phone
-
-
-def received_payload(
-    *,
-    instance_id: str,
-    phone: str,
-    message_id: str,
-    momment: int,
-    content: dict[str, Any],
-    connected_phone: str,
-    reference_message_id: str | None = None,
-    sender_name: str = "Sandbox User",
-    participant_phone: str | None = None,
-) -> dict[str, Any]:
-    """A ``ReceivedCallback`` body; ``content`` holds the one content object (``text``, …)."""
-    return {
-        "isStatusReply": False,
-        "senderLid": f"{participant_phone or phone}@lid",
-        "connectedPhone": connected_phone,
-        "waitingMessage": False,
-        "isEdit": False,
-        "isGroup": _is_group(phone),
-        "isNewsletter": False,
-        "instanceId": instance_id,
-        "messageId": message_id,
-        "phone": phone,
-        "fromMe": False,
-        "momment": momment,
-        "status": "RECEIVED",
-        "chatName": sender_name,
-        "senderPhoto": None,
-        "senderName": sender_name,
-        "participantPhone": participant_phone,
-        "photo": None,
-        "broadcast": False,
-        "referenceMessageId": reference_message_id,
-        "forwarded": False,
-        "type": "ReceivedCallback",
-        "fromApi": False,
-        **content,
-    }
-
-
 def message_status_payload(
     *, instance_id: str, phone: str, ids: Sequence[str], status: str, momment: int
 ) -> dict[str, Any]:
-    """A ``MessageStatusCallback`` body."""
+    """A ``MessageStatusCallback`` body; :class:`SandboxError` for an unknown status."""
     if status not in MESSAGE_STATUSES:
         raise SandboxError(
             f"status should be one of {', '.join(MESSAGE_STATUSES)}, but was {status!r}"
         )
-    return {
-        "instanceId": instance_id,
-        "status": status,
-        "ids": list(ids),
-        "momment": momment,
-        "phoneDevice": 0,
-        "phone": phone,
-        "isGroup": _is_group(phone),
-        "type": "MessageStatusCallback",
-    }
-
-
-def delivery_payload(
-    *,
-    instance_id: str,
-    phone: str,
-    zaap_id: str,
-    message_id: str,
-    momment: int | None = None,
-    error: str | None = None,
-    error_code: str | None = None,
-) -> dict[str, Any]:
-    """A ``DeliveryCallback`` ("On send") body: the message went out, or, with
-    ``error`` (and optionally ``error_code``, e.g. ``"SHADOW_BAN"``), it failed."""
-    payload: dict[str, Any] = {
-        "phone": phone,
-        "messageId": message_id,
-        "instanceId": instance_id,
-        "zaapId": zaap_id,
-    }
-    if momment is not None:
-        payload["momment"] = momment
-    payload["type"] = "DeliveryCallback"
-    if error is not None:
-        payload["error"] = error
-    if error_code is not None:
-        payload["errorCode"] = error_code
-    return payload
+    return payloads.message_status_payload(
+        instance_id=instance_id, phone=phone, ids=ids, status=status, momment=momment
+    )
 
 
 def _pressable(record: RecordedMessage) -> list[tuple[str | None, dict[str, Any]]]:
@@ -196,8 +127,11 @@ def _pressable(record: RecordedMessage) -> list[tuple[str | None, dict[str, Any]
     return record.buttons
 
 
-class WebhookSender:
-    """Builds webhook bodies from recorded messages and POSTs them to :attr:`url`."""
+class WebhookSender(SystemWebhooks):
+    """Builds webhook bodies from recorded messages and POSTs them to :attr:`url`.
+
+    Notifications, placeholders and send echoes come from :class:`.SystemWebhooks`.
+    """
 
     def __init__(
         self,
@@ -208,6 +142,7 @@ class WebhookSender:
         wall_clock: Callable[[], float],
         connected_phone: str,
         url: str | None = None,
+        token: str | None = None,
     ) -> None:
         self.instance_id = instance_id
         self.log = log
@@ -219,7 +154,15 @@ class WebhookSender:
         #: Per-kind URLs set through ``update-webhook-<kind>`` (``"received"``,
         #: ``"delivery"``, ``"message-status"``...); they win over :attr:`url`.
         self.urls: dict[str, str] = {}
+        #: Echoes of accepted sends posted so far (see :meth:`echo`), in order.
+        self.echoes: list[WebhookDelivery] = []
+        self._token = token
+        #: Called with every :class:`WebhookAttempt`, failed ones included.
+        self.listeners: list[Callable[[WebhookAttempt], None]] = []
+        #: Display names of people (``phone -> name``) for ``senderName``/``chatName``.
+        self.names: dict[str, str] = {}
         self._session: aiohttp.ClientSession | None = None
+        self._pending: set[asyncio.Task[None]] = set()
 
     def _momment(self) -> int:
         return int(self.wall_clock() * 1000)
@@ -239,22 +182,43 @@ class WebhookSender:
         """POST ``payload`` as JSON to ``url`` (default: the URL set for its kind with
         ``update-webhook-<kind>``, else :attr:`url`); return the outcome.
 
-        A connection failure raises the :mod:`aiohttp` error; any HTTP status is returned.
+        A connection failure raises the :mod:`aiohttp` error; any HTTP status is
+        returned. Every attempt, failed or not, goes to :attr:`listeners`.
         """
         kind = _KIND_OF_TYPE.get(str(payload.get("type", "")).lower())
         target = url or (self.urls.get(kind) if kind else None) or self.url
+        wall, started = self.wall_clock(), time.perf_counter()
         if not target:
-            raise SandboxError("no webhook URL: set sandbox.webhook_url first")
+            self._notify(WebhookAttempt(None, payload, None, "", 0.0, wall, "no webhook URL"))
+            raise NoWebhookUrlError("no webhook URL: set sandbox.webhook_url first")
         if self._session is None:
             self._session = aiohttp.ClientSession(
                 timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT)
             )
-        async with self._session.post(target, json=payload) as response:
-            text = await response.text()
-            return WebhookDelivery(target, payload, response.status, text)
+        headers = {TOKEN_HEADER: self._token} if self._token is not None else None
+        try:
+            async with self._session.post(target, json=payload, headers=headers) as response:
+                text = await response.text()
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            latency = time.perf_counter() - started
+            self._notify(WebhookAttempt(target, payload, None, "", latency, wall, error))
+            raise
+        latency = time.perf_counter() - started
+        self._notify(WebhookAttempt(target, payload, response.status, text, latency, wall))
+        return WebhookDelivery(target, payload, response.status, text)
+
+    def _notify(self, attempt: WebhookAttempt) -> None:
+        for listener in self.listeners:
+            listener(attempt)
 
     async def press_button(
-        self, message_id: str, button_id: str, *, participant_phone: str | None = None
+        self,
+        message_id: str,
+        button_id: str,
+        *,
+        participant_phone: str | None = None,
+        as_lid: bool = False,
     ) -> WebhookDelivery:
         """The recipient of ``message_id`` presses the REPLY (or list) button ``button_id``.
 
@@ -276,9 +240,13 @@ class WebhookSender:
                 "a call and sends no webhook"
             )
         content = {"buttonsResponseMessage": {"buttonId": button_id, "message": match["label"]}}
-        return await self._received(record.phone, content, message_id, participant_phone)
+        return await self._received(
+            record.phone, content, message_id, participant_phone, as_lid=as_lid
+        )
 
-    async def select_option(self, message_id: str, option_id: str) -> WebhookDelivery:
+    async def select_option(
+        self, message_id: str, option_id: str, *, as_lid: bool = False
+    ) -> WebhookDelivery:
         """The recipient of an option list picks the option ``option_id``."""
         record = self._sent(message_id)
         if record.endpoint != "send-option-list":
@@ -299,16 +267,21 @@ class WebhookSender:
                 "selectedRowId": option_id,
             }
         }
-        return await self._received(record.phone, content, message_id, None)
+        return await self._received(record.phone, content, message_id, None, as_lid=as_lid)
 
     async def send_text_reply(
-        self, phone: str, text: str, *, reference_message_id: str | None = None
+        self,
+        phone: str,
+        text: str,
+        *,
+        reference_message_id: str | None = None,
+        as_lid: bool = False,
     ) -> WebhookDelivery:
         """``phone`` sends the text ``text`` to the bot (optionally quoting a message)."""
         if reference_message_id is not None:
             self._sent(reference_message_id)
         content = {"text": {"message": text}}
-        return await self._received(phone, content, reference_message_id, None)
+        return await self._received(phone, content, reference_message_id, None, as_lid=as_lid)
 
     async def deliver_status(self, message_id: str, status: str = "RECEIVED") -> WebhookDelivery:
         """A ``MessageStatusCallback`` for ``message_id`` (SENT, RECEIVED, READ, …)."""
@@ -339,27 +312,58 @@ class WebhookSender:
         )
         return await self.post(payload)
 
+    @staticmethod
+    def _lids(
+        phone: str, participant: str | None, *, as_lid: bool
+    ) -> tuple[str, str | None, str | None, str | None, str | None]:
+        """``(phone, chatLid, senderLid, participantPhone, participantLid)`` of a chat."""
+        if is_group(phone):
+            lid = lid_for(participant) if participant is not None else None
+            shown = lid if as_lid else participant
+            return phone, None, lid, shown, lid
+        if phone.endswith(("@newsletter", "-broadcast")):
+            return phone, None, None, participant, None
+        lid = lid_for(phone)
+        return (lid if as_lid else phone), lid, lid, participant, None
+
     async def _received(
         self,
         phone: str,
         content: dict[str, Any],
         reference: str | None,
         participant_phone: str | None,
+        *,
+        as_lid: bool = False,
+        from_me: bool = False,
+        waiting_message: bool = False,
     ) -> WebhookDelivery:
+        chat, chat_lid, sender_lid, participant, participant_lid = self._lids(
+            phone, participant_phone, as_lid=as_lid
+        )
         payload = received_payload(
             instance_id=self.instance_id,
-            phone=phone,
+            phone=chat,
             message_id=self.ids.message_id(),
             momment=self._momment(),
             content=content,
             connected_phone=self.connected_phone,
             reference_message_id=reference,
-            participant_phone=participant_phone,
+            sender_name=self.names.get(phone, "Sandbox User"),
+            participant_phone=participant,
+            chat_lid=chat_lid,
+            sender_lid=sender_lid,
+            participant_lid=participant_lid,
+            from_me=from_me,
+            waiting_message=waiting_message,
         )
         return await self.post(payload)
 
     async def close(self) -> None:
-        """Close the HTTP session, if one was opened."""
+        """Stop background echoes and close the HTTP session, if one was opened."""
+        for task in list(self._pending):
+            task.cancel()
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
         if self._session is not None:
             await self._session.close()
             self._session = None

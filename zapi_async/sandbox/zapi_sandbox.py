@@ -11,16 +11,27 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
 from .faults import FaultInjector, FaultPlan
+from .incoming import content_object, store_media_values
+from .inspector import Inspector
 from .instance import DEFAULT_QUEUE_LIMIT, IdFactory, SandboxInstance
-from .records import AcceptKey, MessageLog, RecordedMessage, RecordedRequest
+from .media_store import MediaStore
+from .payloads import lid_for
+from .records import (
+    AcceptKey,
+    MessageLog,
+    MessageState,
+    RecordedAction,
+    RecordedMessage,
+    RecordedRequest,
+)
 from .server import Credentials, SandboxServer
 from .setup_endpoints import SetupEndpoints
-from .webhook_sender import WebhookDelivery, WebhookSender
+from .webhook_sender import SandboxError, WebhookDelivery, WebhookSender, received_payload
 
 __all__ = ["ZapiSandbox"]
 
@@ -50,8 +61,14 @@ class ZapiSandbox:
     ``GET device``. ``whatsapp_numbers`` are the numbers ``phone-exists`` says have
     WhatsApp (default ``None``: every number); ``connected=False`` starts the
     phone disconnected (to try pairing: ``GET qr-code`` then :meth:`connect`).
+    ``notify_sent_by_me`` (default False, like Z-API's "notify sent by me", which
+    ``update-notify-sent-by-me`` also sets) POSTs the echo of every accepted send
+    (``fromMe`` and ``fromApi`` true) to the webhook.
     ``clock``/``wall_clock`` (monotonic / epoch seconds) time the records;
     ``sleep`` performs injected latency (replace it to control time in tests).
+    ``inspector`` (default False) also serves the inspector page and its control
+    API on ``host``:``inspector_port`` (default 0: a free port); see
+    :attr:`inspector_url`.
     """
 
     def __init__(
@@ -69,9 +86,12 @@ class ZapiSandbox:
         connected_phone: str = "5511900000000",
         whatsapp_numbers: Collection[str] | None = None,
         connected: bool = True,
+        notify_sent_by_me: bool = False,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        inspector: bool = False,
+        inspector_port: int = 0,
     ) -> None:
         generated = random.Random(f"zapi-sandbox-credentials:{seed}")
         self.credentials = Credentials(
@@ -103,6 +123,7 @@ class ZapiSandbox:
             wall_clock=wall_clock,
             connected_phone=connected_phone,
             url=webhook_url,
+            token=self.token,
         )
         #: Pairing, ``me``/``device``, phone-exists and the webhook setters' state.
         self.setup = SetupEndpoints(
@@ -114,9 +135,11 @@ class ZapiSandbox:
             seed=seed,
             wall_clock=wall_clock,
         )
+        self.setup.notify_sent_by_me = notify_sent_by_me
         self.instance.setup = self.setup
         if not connected:
             self.instance.disconnect()
+        self.log.on_accept.append(self._echo_if_notified)
         self._server = SandboxServer(
             credentials=self.credentials,
             instance=self.instance,
@@ -125,6 +148,9 @@ class ZapiSandbox:
             clock=clock,
             sleep=sleep,
         )
+        #: The inspector page and control API (``None`` unless ``inspector=True``).
+        self.inspector = Inspector(self) if inspector else None
+        self.inspector_port = inspector_port
 
     def __repr__(self) -> str:
         where = self._server.base_url if self._server.running else "not started"
@@ -151,9 +177,17 @@ class ZapiSandbox:
         """Start serving on :attr:`host`/:attr:`port` in the running loop."""
         await self._server.start(self.host, self.port)
         self.port = int(self.base_url.rsplit(":", 1)[1])
+        if self.inspector is not None:
+            try:
+                await self.inspector.start(self.host, self.inspector_port)
+            except BaseException:
+                await self._server.close()
+                raise
 
     async def close(self) -> None:
         """Stop serving and close the webhook session. Safe to call twice."""
+        if self.inspector is not None:
+            await self.inspector.close()
         await self.webhooks.close()
         await self._server.close()
 
@@ -176,6 +210,15 @@ class ZapiSandbox:
             raise RuntimeError("the sandbox is not started: use 'async with ZapiSandbox()'")
         return self._server.base_url
 
+    @property
+    def inspector_url(self) -> str:
+        """``http://127.0.0.1:<port>/``: the inspector page (needs ``inspector=True``)."""
+        if self.inspector is None:
+            raise RuntimeError("the inspector is off: use ZapiSandbox(inspector=True)")
+        if self.inspector.url is None:
+            raise RuntimeError("the sandbox is not started: use 'async with ZapiSandbox()'")
+        return self.inspector.url
+
     # -- what happened --------------------------------------------------------------------
 
     @property
@@ -187,6 +230,16 @@ class ZapiSandbox:
     def requests(self) -> list[RecordedRequest]:
         """Every HTTP request, in arrival order, with the status answered."""
         return self.log.requests
+
+    @property
+    def actions(self) -> list[RecordedAction]:
+        """Forwards, reads and deletes of messages, in arrival order."""
+        return self.instance.actions
+
+    @property
+    def media(self) -> MediaStore:
+        """The files served under ``/_media/`` (media of :meth:`receive` webhooks)."""
+        return self._server.media
 
     def messages_to(self, phone: str) -> list[RecordedMessage]:
         """Accepted messages for ``phone``, in arrival order."""
@@ -206,7 +259,10 @@ class ZapiSandbox:
         return self.log.duplicates()
 
     def reset(self) -> None:
-        """Forget recorded messages and requests and remove all faults."""
+        """Forget recorded messages and requests (and the inspector's webhook log and
+        chats) and remove all faults."""
+        if self.inspector is not None:
+            self.inspector.clear()
         self.log.clear()
         self.faults.clear()
 
@@ -251,8 +307,12 @@ class ZapiSandbox:
         self.instance.disconnect()
 
     def connect(self) -> list[RecordedMessage]:
-        """Reconnect the phone; queued messages are sent, in order, and returned."""
-        return self.instance.connect()
+        """Reconnect the phone; queued messages are sent, in order, and returned
+        (and echoed, with ``notify_sent_by_me``)."""
+        delivered = self.instance.connect()
+        for record in delivered:
+            self._echo_if_notified(record)
+        return delivered
 
     @property
     def queued(self) -> list[RecordedMessage]:
@@ -278,8 +338,13 @@ class ZapiSandbox:
 
     @property
     def notify_sent_by_me(self) -> bool:
-        """Whether "notify sent by me" was turned on (``update-notify-sent-by-me``)."""
+        """Whether accepted sends are echoed to the webhook (Z-API's "notify sent by
+        me"; also set by ``update-notify-sent-by-me``)."""
         return self.setup.notify_sent_by_me
+
+    @notify_sent_by_me.setter
+    def notify_sent_by_me(self, on: bool) -> None:
+        self.setup.notify_sent_by_me = on
 
     @property
     def whatsapp_numbers(self) -> set[str] | None:
@@ -295,8 +360,27 @@ class ZapiSandbox:
         """The text of every QR code ``GET qr-code`` handed out, oldest first."""
         return list(self.setup.qr_codes)
 
+    def _echo_if_notified(self, record: RecordedMessage) -> None:
+        webhook = self.webhooks.urls.get("received") or self.webhook_url
+        if self.notify_sent_by_me and record.state is MessageState.SENT and webhook:
+            self.webhooks.echo(record)
+
+    def lid_for(self, phone: str) -> str:
+        """The LID (``<15 digits>@lid``) this sandbox gives the contact ``phone``:
+        what ``as_lid=True`` webhooks carry instead of the number, and ``chatLid``."""
+        return lid_for(phone)
+
+    async def flush_webhooks(self) -> list[WebhookDelivery]:
+        """Wait for the background echoes of accepted sends; return every echo so far."""
+        return await self.webhooks.flush()
+
     async def press_button(
-        self, message_id: str, button_id: str, *, participant_phone: str | None = None
+        self,
+        message_id: str,
+        button_id: str,
+        *,
+        participant_phone: str | None = None,
+        as_lid: bool = False,
     ) -> WebhookDelivery:
         """POST the ``ReceivedCallback`` of the recipient pressing REPLY button ``button_id``.
 
@@ -304,22 +388,78 @@ class ZapiSandbox:
         buttons; raises :class:`UnknownMessageError` / :class:`UnknownButtonError`
         for ids the sandbox did not accept, and :class:`SandboxError` for a message
         still queued. ``participant_phone`` names the presser in a group.
+        ``as_lid=True`` sends the contact as its LID (``phone`` or ``participantPhone``
+        is :meth:`lid_for` the number), as WhatsApp increasingly does.
         """
         return await self.webhooks.press_button(
-            message_id, button_id, participant_phone=participant_phone
+            message_id, button_id, participant_phone=participant_phone, as_lid=as_lid
         )
 
-    async def select_option(self, message_id: str, option_id: str) -> WebhookDelivery:
+    async def select_option(
+        self, message_id: str, option_id: str, *, as_lid: bool = False
+    ) -> WebhookDelivery:
         """POST the ``ReceivedCallback`` of the recipient picking an option-list row."""
-        return await self.webhooks.select_option(message_id, option_id)
+        return await self.webhooks.select_option(message_id, option_id, as_lid=as_lid)
 
     async def send_text_reply(
-        self, phone: str, text: str, *, reference_message_id: str | None = None
+        self,
+        phone: str,
+        text: str,
+        *,
+        reference_message_id: str | None = None,
+        as_lid: bool = False,
     ) -> WebhookDelivery:
-        """POST the ``ReceivedCallback`` of ``phone`` sending ``text`` to the bot."""
+        """POST the ``ReceivedCallback`` of ``phone`` sending ``text`` to the bot
+        (from its LID with ``as_lid=True``)."""
         return await self.webhooks.send_text_reply(
-            phone, text, reference_message_id=reference_message_id
+            phone, text, reference_message_id=reference_message_id, as_lid=as_lid
         )
+
+    async def incoming_call(
+        self,
+        phone: str,
+        *,
+        missed: bool = False,
+        video: bool = False,
+        call_id: str | None = None,
+        as_lid: bool = False,
+    ) -> WebhookDelivery:
+        """POST the ``CALL_VOICE`` notification of ``phone`` calling (``missed``:
+        ``CALL_MISSED_VOICE``, or ``CALL_MISSED_VIDEO`` with ``video``)."""
+        return await self.webhooks.incoming_call(
+            phone, missed=missed, video=video, call_id=call_id, as_lid=as_lid
+        )
+
+    async def send_notification(
+        self,
+        phone: str,
+        notification: str,
+        parameters: Iterable[Any] = (),
+        *,
+        call_id: str | None = None,
+        participant_phone: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        from_me: bool = False,
+        as_lid: bool = False,
+    ) -> WebhookDelivery:
+        """POST any system notification (``GROUP_PARTICIPANT_ADD``,
+        ``PROFILE_NAME_UPDATED`` with ``extra={"profileName": ...}``...)."""
+        return await self.webhooks.send_notification(
+            phone,
+            notification,
+            parameters,
+            call_id=call_id,
+            participant_phone=participant_phone,
+            extra=extra,
+            from_me=from_me,
+            as_lid=as_lid,
+        )
+
+    async def waiting_message(
+        self, phone: str, *, view_once: bool = False, as_lid: bool = False
+    ) -> WebhookDelivery:
+        """POST a ``waitingMessage`` placeholder from ``phone`` (no content yet)."""
+        return await self.webhooks.waiting_message(phone, view_once=view_once, as_lid=as_lid)
 
     async def deliver_status(self, message_id: str, status: str = "RECEIVED") -> WebhookDelivery:
         """POST a ``MessageStatusCallback`` (SENT, RECEIVED, READ, READ_BY_ME, PLAYED)."""
@@ -331,3 +471,63 @@ class ZapiSandbox:
         """POST the ``DeliveryCallback`` of ``message_id``; pass ``error`` (and
         ``error_code``, e.g. ``"SHADOW_BAN"``) to report a failed send."""
         return await self.webhooks.deliver_delivery(message_id, error=error, error_code=error_code)
+
+    async def receive(
+        self,
+        phone: str,
+        content: str | Mapping[str, Any],
+        /,
+        *,
+        reference_message_id: str | None = None,
+        participant_phone: str | None = None,
+        sender_name: str = "Sandbox User",
+        **fields: Any,
+    ) -> WebhookDelivery:
+        """POST the ``ReceivedCallback`` of ``phone`` sending content to the bot.
+
+        ``content`` is a kind with its fields in snake_case (``receive(phone, "image",
+        caption="hi", data=png_bytes, mime_type="image/png")``), or Z-API's raw content
+        object (``receive(phone, {"image": {...}})``, where ``…Url`` values given as
+        bytes are stored and served). Kinds: ``text`` (``message``), ``image``,
+        ``audio``, ``video``, ``document``, ``sticker`` (``data``, ``mime_type`` and
+        Z-API's other keys), ``location`` (``latitude``, ``longitude``), ``contact``
+        (``display_name``, ``phones``), ``reaction`` (``value``, ``message_id``),
+        ``poll`` (``question``, ``options``), ``poll_vote`` (``poll_message_id``,
+        ``options``). Media URLs point at the sandbox (``/_media/<id>``).
+        """
+        hooks = self.webhooks
+        if isinstance(content, str):
+            objects = content_object(
+                content,
+                fields,
+                store=self.media,
+                base_url=self.base_url,
+                sender_phone=participant_phone or phone,
+                now_ms=int(hooks.wall_clock() * 1000),
+                referenced=lambda message_id: self._referenced(phone, message_id),
+            )
+        else:
+            if fields:
+                raise SandboxError("pass either a raw content mapping or a kind with fields")
+            objects = store_media_values(content, self.media, self.base_url)
+        payload = received_payload(
+            instance_id=self.instance_id,
+            phone=phone,
+            message_id=hooks.ids.message_id(),
+            momment=int(hooks.wall_clock() * 1000),
+            content=objects,
+            connected_phone=hooks.connected_phone,
+            reference_message_id=reference_message_id,
+            sender_name=sender_name,
+            participant_phone=participant_phone,
+        )
+        return await hooks.post(payload)
+
+    def _referenced(self, phone: str, message_id: str) -> dict[str, Any]:
+        record = self.find(message_id)
+        return {
+            "messageId": message_id,
+            "fromMe": record is not None,
+            "phone": record.phone if record is not None else phone,
+            "participant": None,
+        }

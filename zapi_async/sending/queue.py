@@ -76,7 +76,8 @@ class _Tracked:
 
 
 def _is_message(message: object) -> bool:
-    return isinstance(getattr(type(message), "endpoint", None), str) and isinstance(
+    # The instance's endpoint: DocumentMessage computes it (send-document/<extension>).
+    return isinstance(getattr(message, "endpoint", None), str) and isinstance(
         getattr(message, "phone", None), str
     )
 

@@ -52,6 +52,7 @@ def make_aiohttp_handler(
             config,
             header_secret=request.headers.get(config.secret_header),
             path_secret=request.match_info.get("secret"),
+            header_token=request.headers.get(config.token_header),
             content_length=request.content_length,
         )
         if refusal is not None:

@@ -77,6 +77,7 @@ def make_fastapi_router(
             config,
             header_secret=request.headers.get(config.secret_header),
             path_secret=request.path_params.get("secret"),
+            header_token=request.headers.get(config.token_header),
             content_length=_content_length(request),
         )
         if refusal is not None:

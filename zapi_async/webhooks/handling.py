@@ -39,10 +39,14 @@ def check_request(
     header_secret: str | None,
     path_secret: str | None,
     content_length: int | None,
+    header_token: str | None = None,
 ) -> Reply | None:
     """A refusal before the body is read, or ``None`` to go on."""
     if not security.secret_ok(header=header_secret, path_segment=path_secret):
         logger.warning("webhook refused: missing or wrong secret")
+        return FORBIDDEN
+    if not security.token_ok(header_token):
+        logger.warning("webhook refused: missing or wrong %s header", security.token_header)
         return FORBIDDEN
     if content_length is not None and content_length > security.max_body_bytes:
         logger.warning("webhook refused: declared body of %d bytes is too large", content_length)

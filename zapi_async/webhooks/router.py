@@ -5,37 +5,47 @@
     router = WebhookRouter(client=zapi)
 
     @router.on_button("agent")
-    async def talk_to_agent(event: ReceivedCallback, zapi: ZapiClient) -> None:
-        await zapi.request("POST", "send-text", {"phone": event.phone, "message": "On it!"})
+    async def talk_to_agent(event: ReceivedCallback) -> None:
+        await event.reply_text("On it!")          # quotes the button press
 
-    await router.dispatch(event)      # run matching handlers now (tests, custom servers)
+    @router.on_message(kind="image")
+    async def photo(event: ReceivedCallback) -> None:
+        await event.react("👍")
+
+    @router.on_notification(NotificationType.CALL_MISSED_VOICE)
+    async def missed(event: ReceivedCallback) -> None:
+        await event.reply_text("Sorry we missed your call!")
+
+    await router.dispatch(event)      # run the matching handler now (tests, custom servers)
     router.submit(event)              # or in the background, as the HTTP adapters do
     await router.join()               # wait for background work (deterministic tests)
     await router.aclose()             # on shutdown: wait a little, then cancel
 
-Handlers run one after another in registration order. A handler that raises is
-logged on ``zapi_async.webhooks`` and the next one still runs.
+**The first matching handler wins**, in registration order; the others are not
+called (one reply per message). A handler registered with ``continue_=True``
+lets the search go on after it ran (logging, metrics, several answers on
+purpose). A handler that raises is logged on ``zapi_async.webhooks`` and counts as
+the match.
+
+Message handlers (:meth:`~WebhookRouter.on_message`, ``on_text``, ``on_button``,
+``on_list``) never see notifications or ``waitingMessage`` placeholders, and skip
+your own messages (``from_me`` or ``from_api``: the echo of what your bot sent)
+unless ``include_own=True`` (or the router's ``ignore_from_me=False``).
+
+With a ``client``, each ``ReceivedCallback`` is handed to handlers bound to it, so
+``event.reply_text()``, ``event.reply()`` and ``event.react()`` send through it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar, overload
-
-import attrs
+from typing import TYPE_CHECKING
 
 from ..errors import RouterClosedError
-from ..models.events import (
-    AnyEvent,
-    DeliveryCallback,
-    MessageStatusCallback,
-    ReceivedCallback,
-    WebhookEvent,
-)
+from ..models.events import AnyEvent, ReceivedCallback, WebhookEvent
 from .dedup import DedupStore, InMemoryDedupStore
+from .registration import Registrations, Route
 
 if TYPE_CHECKING:
     from ..client import ZapiClient
@@ -47,55 +57,20 @@ logger = logging.getLogger("zapi_async.webhooks")
 #: Seconds :meth:`WebhookRouter.aclose` waits for running handlers before cancelling.
 DEFAULT_CLOSE_TIMEOUT = 10.0
 
-Handler = Callable[..., Awaitable[Any]]
-H = TypeVar("H", bound=Handler)
 
+class WebhookRouter(Registrations):
+    """Sends each parsed webhook event to the first handler registered for it.
 
-def _wants_client(handler: Handler) -> bool:
-    params = inspect.signature(handler).parameters.values()
-    positional = [
-        p
-        for p in params
-        if p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    ]
-    varargs = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params)
-    return len(positional) >= 2 or varargs
-
-
-def _name(handler: object) -> str:
-    return str(getattr(handler, "__qualname__", repr(handler)))
-
-
-def _split_bare(arg: str | H | None) -> tuple[H | None, str | None]:
-    """``(handler, None)`` for a decorator used bare, else ``(None, the filter value)``.
-
-    A string (or ``None``) is the filter; anything callable is the decorated handler.
-    """
-    if arg is None or isinstance(arg, str):
-        return None, arg
-    if callable(arg):
-        return arg, None
-    raise TypeError(f"expected a string id or an async handler, but was {arg!r}")
-
-
-@attrs.frozen
-class _Route:
-    handler: Handler
-    matches: Callable[[WebhookEvent], bool]
-    wants_client: bool
-    name: str
-
-
-class WebhookRouter:
-    """Sends each parsed webhook event to the handlers registered for it.
-
-    * ``client``: a ``ZapiClient`` handed to handlers that take a second parameter.
-      Default ``None`` (such handlers then fail with a logged error).
+    * ``client``: a ``ZapiClient``; events are bound to it (``event.reply_text()``)
+      and handlers that take a second parameter get it. Default ``None`` (reply
+      helpers then raise :class:`~zapi_async.EventNotBoundError`, and such
+      handlers fail with a logged error).
     * ``dedup``: the :class:`~zapi_async.webhooks.DedupStore` that drops re-sent
       events. Default: a fresh :class:`~zapi_async.webhooks.InMemoryDedupStore`.
-    * ``ignore_from_me``: skip messages sent by the connected phone itself in
-      :meth:`on_button`, :meth:`on_list` and :meth:`on_text` (avoids a bot answering
-      itself). Default ``True``; :meth:`on_event` always sees everything.
+    * ``ignore_from_me``: message handlers skip your own messages (``from_me`` or
+      ``from_api``), so a bot does not answer itself. Default ``True``; a handler
+      registered with ``include_own=`` decides for itself; :meth:`on_event` and
+      :meth:`on_notification` always see everything.
     * ``handler_timeout``: seconds one handler may run before it is cancelled and
       logged. Default ``None``: no limit.
     """
@@ -112,153 +87,24 @@ class WebhookRouter:
         self.dedup: DedupStore = dedup if dedup is not None else InMemoryDedupStore()
         self.ignore_from_me = ignore_from_me
         self.handler_timeout = handler_timeout
-        self._routes: list[_Route] = []
+        self._routes: list[Route] = []
         self._tasks: set[asyncio.Task[int]] = set()
         self._closed = False
 
     def __repr__(self) -> str:
         return f"<WebhookRouter handlers={len(self._routes)} pending={len(self._tasks)}>"
 
-    # --- registration ---------------------------------------------------------------
-
-    def _register(self, matches: Callable[[WebhookEvent], bool]) -> Callable[[H], H]:
-        def decorator(handler: H) -> H:
-            is_async: bool = inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
-                type(handler).__call__
-            )
-            if not is_async:
-                raise TypeError(f"webhook handler {handler!r} should be an async function")
-            self._routes.append(_Route(handler, matches, _wants_client(handler), _name(handler)))
-            return handler
-
-        return decorator
-
-    def _register_maybe(
-        self, matches: Callable[[WebhookEvent], bool], handler: H | None
-    ) -> H | Callable[[H], H]:
-        """Register now when used bare (``handler`` given), else return the decorator."""
-        decorator: Callable[[H], H] = self._register(matches)
-        return decorator if handler is None else decorator(handler)
-
-    def _own_message(self, event: ReceivedCallback) -> bool:
-        return self.ignore_from_me and event.from_me
-
-    @overload
-    def on_button(self, button_id: H) -> H: ...
-    @overload
-    def on_button(self, button_id: str | None = None) -> Callable[[H], H]: ...
-    def on_button(self, button_id: str | H | None = None) -> H | Callable[[H], H]:
-        """Handle REPLY-button presses; only the button ``button_id`` if given, else any.
-
-        ``@router.on_button``, ``@router.on_button()`` (any button) and
-        ``@router.on_button("agent")`` (one button) all work.
-        """
-        handler, wanted = _split_bare(button_id)
-
-        def matches(event: WebhookEvent) -> bool:
-            return (
-                isinstance(event, ReceivedCallback)
-                and event.button_reply is not None
-                and not self._own_message(event)
-                and (wanted is None or event.button_reply.button_id == wanted)
-            )
-
-        return self._register_maybe(matches, handler)
-
-    @overload
-    def on_list(self, row_id: H) -> H: ...
-    @overload
-    def on_list(self, row_id: str | None = None) -> Callable[[H], H]: ...
-    def on_list(self, row_id: str | H | None = None) -> H | Callable[[H], H]:
-        """Handle option-list picks; only the option ``row_id`` if given, else any.
-
-        Works bare (``@router.on_list``) or called (``@router.on_list("plan-basic")``).
-        """
-        handler, wanted = _split_bare(row_id)
-
-        def matches(event: WebhookEvent) -> bool:
-            return (
-                isinstance(event, ReceivedCallback)
-                and event.list_reply is not None
-                and not self._own_message(event)
-                and (wanted is None or event.list_reply.selected_row_id == wanted)
-            )
-
-        return self._register_maybe(matches, handler)
-
-    @overload
-    def on_text(self, handler: H) -> H: ...
-    @overload
-    def on_text(self, handler: None = None) -> Callable[[H], H]: ...
-    def on_text(self, handler: H | None = None) -> H | Callable[[H], H]:
-        """Handle plain text messages. Use as ``@router.on_text`` or ``@router.on_text()``."""
-
-        def matches(event: WebhookEvent) -> bool:
-            return (
-                isinstance(event, ReceivedCallback)
-                and event.text is not None
-                and not self._own_message(event)
-            )
-
-        return self._register_maybe(matches, handler)
-
-    @overload
-    def on_status(self, status: H) -> H: ...
-    @overload
-    def on_status(self, status: str | None = None) -> Callable[[H], H]: ...
-    def on_status(self, status: str | H | None = None) -> H | Callable[[H], H]:
-        """Handle ``MessageStatusCallback`` events; only ``status`` (e.g. ``"READ"``) if given.
-
-        Works bare (``@router.on_status``: every status) or called (``@router.on_status("READ")``).
-        """
-        handler, wanted = _split_bare(status)
-
-        def matches(event: WebhookEvent) -> bool:
-            return isinstance(event, MessageStatusCallback) and (
-                wanted is None or event.status == wanted
-            )
-
-        return self._register_maybe(matches, handler)
-
-    @overload
-    def on_delivery(self, handler: H) -> H: ...
-    @overload
-    def on_delivery(self, handler: None = None) -> Callable[[H], H]: ...
-    def on_delivery(self, handler: H | None = None) -> H | Callable[[H], H]:
-        """Handle ``DeliveryCallback`` events (``@router.on_delivery`` or with ``()``)."""
-        return self._register_maybe(lambda event: isinstance(event, DeliveryCallback), handler)
-
-    def on_event(self, event_type: str | type[WebhookEvent]) -> Callable[[H], H]:
-        """Handle every event of a type: a ``type`` tag (``"PresenceChatCallback"``, also
-        tags this library does not model) or an event class (``ConnectedCallback``).
-
-        The type is required: ``@router.on_event`` without one raises ``TypeError``
-        (use ``@router.on_event(WebhookEvent)`` to see every event).
-        """
-        if isinstance(event_type, str):
-            return self._register(lambda event: event.type == event_type)
-        if isinstance(event_type, type):
-            cls = event_type
-            return self._register(lambda event: isinstance(event, cls))
-        if callable(event_type):
-            raise TypeError(
-                'on_event needs an event type: write @router.on_event("PresenceChatCallback") '
-                "or @router.on_event(ConnectedCallback) (WebhookEvent for every event), "
-                f"not a bare @router.on_event above {_name(event_type)}"
-            )
-        raise TypeError(
-            f"on_event needs a type tag (str) or a WebhookEvent subclass, but was {event_type!r}"
-        )
-
     # --- dispatch ---------------------------------------------------------------------
 
     async def dispatch(self, event: AnyEvent | WebhookEvent) -> int:
-        """Run every matching handler for ``event``, in registration order.
+        """Run the first handler matching ``event`` (and the ones after it while the
+        handlers that ran were registered with ``continue_=True``).
 
         Returns the number of handlers called (failed ones included), or 0 for a
-        duplicate (its ``dedup_key`` was seen before). Handler exceptions are
-        logged, never raised. If the dedup store itself fails, the event is
-        handled anyway (a duplicate is better than a lost button press).
+        duplicate (its ``dedup_key`` was seen before) or an event no handler
+        matches. Handler exceptions are logged, never raised. If the dedup store
+        itself fails, the event is handled anyway (a duplicate is better than a lost
+        button press). A ``ReceivedCallback`` reaches handlers bound to ``client``.
         """
         key = event.dedup_key
         if key is not None:
@@ -270,14 +116,18 @@ class WebhookRouter:
             if not first:
                 logger.debug("duplicate webhook %s dropped", event.type)
                 return 0
+        if self.client is not None and isinstance(event, ReceivedCallback):
+            event = event.bind(self.client)
         called = 0
         for route in self._routes:
             if route.matches(event):
                 called += 1
                 await self._call(route, event)
+                if not route.continue_:
+                    break
         return called
 
-    async def _call(self, route: _Route, event: WebhookEvent) -> None:
+    async def _call(self, route: Route, event: WebhookEvent) -> None:
         try:
             if route.wants_client:
                 if self.client is None:

@@ -9,6 +9,11 @@ you can do, and what :class:`WebhookSecurity` offers:
   (``X-Webhook-Secret`` by default; useful when a proxy in front adds it). It is
   compared in constant time. Failing requests get **403**.
 * the expected **instance id**: payloads naming another instance get **403**.
+* the **instance token** Z-API sends in a ``z-api-token`` header (``instance_token=``,
+  off by default). Several integrators observe the header on every webhook; Z-API
+  does **not document** it, so turn it on only after checking your instance sends
+  it. Compared in constant time; never logged or echoed. Requests without it or
+  with another value get **403**.
 * a **body size limit**: larger bodies get **413** without being read in full.
 
 Malformed bodies (not a JSON object) get **400**. None of these reach handlers.
@@ -22,12 +27,19 @@ from typing import Any
 
 import attrs
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "DEFAULT_SECRET_HEADER", "WebhookSecurity"]
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_SECRET_HEADER",
+    "DEFAULT_TOKEN_HEADER",
+    "WebhookSecurity",
+]
 
 #: Default body size limit: 1 MiB (Z-API sends media as URLs, so payloads are small).
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 #: Default header carrying the shared secret.
 DEFAULT_SECRET_HEADER = "X-Webhook-Secret"
+#: The header Z-API's webhook requests carry the instance token in (undocumented).
+DEFAULT_TOKEN_HEADER = "z-api-token"
 
 
 def _check_secret(instance: WebhookSecurity, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -38,6 +50,13 @@ def _check_secret(instance: WebhookSecurity, attribute: attrs.Attribute[Any], va
         raise ValueError(
             "WebhookSecurity.secret should be a non-empty printable string without '/'"
         )
+
+
+def _check_token(instance: WebhookSecurity, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not value or not value.isprintable():
+        raise ValueError("WebhookSecurity.instance_token should be a non-empty printable string")
 
 
 def _check_limit(instance: WebhookSecurity, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -61,6 +80,9 @@ class WebhookSecurity:
     * ``instance_id``: the Z-API instance whose events you accept. Default
       ``None``: any. Payloads without ``instanceId`` are refused too, unless
       ``allow_missing_instance_id`` is true (default false).
+    * ``instance_token``: the instance token the request must carry in the
+      ``token_header`` header (default ``z-api-token``, which Z-API sends but does
+      not document). Default ``None``: not checked. Never shown in ``repr``.
     * ``max_body_bytes``: largest accepted body in bytes. Default 1 MiB.
     """
 
@@ -69,6 +91,8 @@ class WebhookSecurity:
     instance_id: str | None = None
     allow_missing_instance_id: bool = False
     max_body_bytes: int = attrs.field(default=DEFAULT_MAX_BODY_BYTES, validator=_check_limit)
+    instance_token: str | None = attrs.field(default=None, validator=_check_token, repr=_hidden)
+    token_header: str = DEFAULT_TOKEN_HEADER
 
     def secret_ok(self, *, header: str | None = None, path_segment: str | None = None) -> bool:
         """``True`` if no secret is configured, or ``header`` or ``path_segment`` matches it.
@@ -81,6 +105,15 @@ class WebhookSecurity:
         return any(
             candidate is not None and hmac.compare_digest(candidate.encode(), expected)
             for candidate in (header, path_segment)
+        )
+
+    def token_ok(self, header: str | None) -> bool:
+        """``True`` if no ``instance_token`` is configured, or ``header`` (the value of
+        ``token_header``) equals it. Constant-time."""
+        if self.instance_token is None:
+            return True
+        return header is not None and hmac.compare_digest(
+            header.encode(), self.instance_token.encode()
         )
 
     def instance_ok(self, payload: Mapping[str, Any]) -> bool:

@@ -12,16 +12,19 @@ change a shape):
 * :mod:`~zapi_async.wire.instance`: the server queue's PascalCase keys.
 * :mod:`~zapi_async.wire.setup`: the setup endpoints' loosely documented answers
   (``me``, ``device``, ``phone-exists``, pairing codes).
+* :mod:`~zapi_async.wire.content`: media, poll, event and delete-message shapes.
 * :mod:`~zapi_async.wire.events`: webhook events dispatched on ``type``.
 
 Models (:mod:`zapi_async.models`) import nothing of cattrs.
 """
 
 from ..errors import WireFormatError
+from . import content as _content
 from . import events as _events
 from . import instance as _instance
 from . import lists as _lists
 from . import setup as _setup
+from .content import to_query
 from .converter import converter, from_wire, register_renames, to_camel, to_wire
 from .events import structure_event
 
@@ -32,7 +35,8 @@ __all__ = [
     "register_renames",
     "structure_event",
     "to_camel",
+    "to_query",
     "to_wire",
 ]
 
-del _events, _instance, _lists, _setup
+del _content, _events, _instance, _lists, _setup
