@@ -6,6 +6,8 @@ from typing import Any
 
 import attrs
 
+from .errors import SettingsError
+
 __all__ = ["DEFAULT_BASE_URL", "PoolLimits", "Timeouts"]
 
 #: Z-API's production API.
@@ -17,7 +19,7 @@ def _positive_or_none(instance: object, attribute: attrs.Attribute[Any], value: 
         return
     # `not value > 0` also refuses NaN.
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(
+        raise SettingsError(
             f"{type(instance).__name__}.{attribute.name} should be a positive number "
             f"or None, but was {value!r}"
         )
@@ -25,7 +27,7 @@ def _positive_or_none(instance: object, attribute: attrs.Attribute[Any], value: 
 
 def _non_negative_int(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(
+        raise SettingsError(
             f"{type(instance).__name__}.{attribute.name} should be an integer >= 0 "
             f"(0 = unlimited), but was {value!r}"
         )

@@ -4,6 +4,7 @@ Every exception the library raises derives from :class:`ZapiError`::
 
     ZapiError
     ├── ValidationError            (also a ValueError) bad input, raised before any I/O
+    │   └── SettingsError          a settings object given a value outside its range
     ├── ConfigurationError         (also a ValueError) a missing or malformed ZAPI_*
     │                              setting (environment or credentials file)
     ├── ZapiHTTPError              Z-API answered with an error status
@@ -44,10 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .models.messages import SendResult
+from typing import Any, Protocol
 
 __all__ = [
     "AuthenticationError",
@@ -70,7 +68,9 @@ __all__ = [
     "ResponseFormatError",
     "RouterClosedError",
     "SendRefusedError",
+    "SentPart",
     "ServerError",
+    "SettingsError",
     "UnsupportedMediaTypeError",
     "ValidationError",
     "WebhookError",
@@ -79,6 +79,17 @@ __all__ = [
     "ZapiError",
     "ZapiHTTPError",
 ]
+
+
+class SentPart(Protocol):
+    """What :class:`PartialSendError` needs of a sent part's result (a
+    :class:`~zapi_async.SendResult`); a protocol keeps this module below the models."""
+
+    @property
+    def message_id(self) -> str: ...
+
+    @property
+    def zaap_id(self) -> str: ...
 
 
 class ZapiError(Exception):
@@ -109,6 +120,21 @@ class ConfigurationError(ZapiError, ValueError):
         self.setting = setting
         self.problem = problem
         super().__init__(problem)
+
+
+class SettingsError(ValidationError):
+    """A settings value outside its documented range (``PoolLimits``, ``Timeouts``,
+    ``RetryPolicy``, limiters, ``PacingProfile``, queue sizes, webhook security...).
+
+    Raised at construction; the message names the setting first
+    (``RetryPolicy.max_attempts should be a number >= 1, but was 0``) and
+    ``field`` holds that name.
+    """
+
+    def __init__(self, message: str) -> None:
+        setting, _, rule = message.partition(" ")
+        super().__init__(setting, rule)
+        self.args = (message,)
 
 
 class ZapiHTTPError(ZapiError):
@@ -242,7 +268,7 @@ class PartialSendError(ZapiError):
 
     def __init__(
         self,
-        sent: Sequence[SendResult],
+        sent: Sequence[SentPart],
         failed_part: int,
         total_parts: int,
         error: ZapiError,

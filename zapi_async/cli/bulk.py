@@ -37,6 +37,7 @@ from ..errors import (
     InstanceDisconnectedError,
     PartialSendError,
     QueueClosedError,
+    SentPart,
     ZapiError,
 )
 from ..limits.pacing import PacingProfile
@@ -129,7 +130,7 @@ class _ResultsWriter:
         self.write(row.line, status, phone=phone, original_phone=original, key=row.key, **fields)
 
 
-def _ids(results: Iterable[SendResult]) -> dict[str, list[str]]:
+def _ids(results: Iterable[SentPart]) -> dict[str, list[str]]:
     results = list(results)
     return {
         "message_ids": [r.message_id for r in results],

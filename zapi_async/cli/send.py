@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 import attrs
@@ -19,12 +19,13 @@ from ..errors import (
     AuthenticationError,
     DeliveryUnknownError,
     PartialSendError,
+    SentPart,
     ValidationError,
     ZapiConnectionError,
     ZapiError,
 )
 from ..models.buttons import Button
-from ..models.messages import ButtonActionsMessage, Message, SendResult
+from ..models.messages import ButtonActionsMessage, Message
 from ..splitter import ButtonPolicy
 from ..wire import to_wire
 from .config import (
@@ -157,7 +158,7 @@ def dry_run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _print_results(results: list[SendResult], total: int, out: TextIO) -> None:
+def _print_results(results: Sequence[SentPart], total: int, out: TextIO) -> None:
     for number, result in enumerate(results, 1):
         print(
             f"part {number} of {total} sent: messageId={result.message_id} zaapId={result.zaap_id}",

@@ -8,11 +8,6 @@ type checkers both see the constructor's parameters.
 
 from __future__ import annotations
 
-import inspect
-import types
-from collections.abc import Callable, Coroutine
-from typing import Any, Generic, ParamSpec, Protocol, TypeVar, overload
-
 from ..models.carousel import CarouselMessage
 from ..models.interactive import (
     EditEventMessage,
@@ -32,71 +27,11 @@ from ..models.media import (
     StickerMessage,
     VideoMessage,
 )
-from ..models.messages import Message, SendResult
 from ..models.places import ContactMessage, ContactsMessage, LinkMessage, LocationMessage
 from .base import ClientCalls
-from .named_sends import _message_or_build
+from .send_helper import SendHelper
 
 __all__ = ["ContentSends"]
-
-P = ParamSpec("P")
-M = TypeVar("M", bound=Message)
-M_contra = TypeVar("M_contra", bound=Message, contravariant=True)
-
-_Sent = Coroutine[Any, Any, SendResult]
-
-
-class _BoundHelper(Protocol[P, M_contra]):
-    """A helper bound to a client: ``(message)`` or ``(*constructor fields)``."""
-
-    @overload
-    def __call__(self, message: M_contra, /) -> _Sent: ...
-    @overload
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> _Sent: ...
-
-
-class _SendHelper(Generic[P, M]):
-    """Descriptor making ``send_<kind>`` from the model class ``model``."""
-
-    def __init__(self, model: Callable[P, M]) -> None:
-        self.model = model
-        self.name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def _function(self) -> Callable[..., _Sent]:
-        model, name = self.model, self.name
-        kinds = (model,) if isinstance(model, type) else ()
-
-        async def helper(client: ClientCalls, /, *args: Any, **kwargs: Any) -> SendResult:
-            message = _message_or_build(name, kinds, model, args, kwargs)
-            return await client._send_one(message)
-
-        parameters = list(inspect.signature(model).parameters.values())
-        self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
-        helper.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-            [self_param, *parameters], return_annotation=SendResult
-        )
-        helper.__name__ = helper.__qualname__ = name
-        model_name = getattr(model, "__name__", "message")
-        helper.__doc__ = (
-            f"Send a :class:`~zapi_async.{model_name}`, or build one from its fields "
-            f"(the constructor's arguments). Returns the :class:`~zapi_async.SendResult`."
-        )
-        return helper
-
-    @overload
-    def __get__(self, obj: None, owner: type) -> Callable[..., _Sent]: ...
-    @overload
-    def __get__(self, obj: ClientCalls, owner: type) -> _BoundHelper[P, M]: ...
-    def __get__(self, obj: ClientCalls | None, owner: type) -> Any:
-        function = self.__dict__.get("_cached")
-        if function is None:
-            function = self.__dict__["_cached"] = self._function()
-        if obj is None:
-            return function
-        return types.MethodType(function, obj)
 
 
 class ContentSends(ClientCalls):
@@ -108,22 +43,22 @@ class ContentSends(ClientCalls):
 
     __slots__ = ()
 
-    send_image = _SendHelper(ImageMessage)
-    send_audio = _SendHelper(AudioMessage)
-    send_video = _SendHelper(VideoMessage)
-    send_ptv = _SendHelper(PtvMessage)
-    send_gif = _SendHelper(GifMessage)
-    send_sticker = _SendHelper(StickerMessage)
-    send_document = _SendHelper(DocumentMessage)
-    send_location = _SendHelper(LocationMessage)
-    send_contact = _SendHelper(ContactMessage)
-    send_contacts = _SendHelper(ContactsMessage)
-    send_link = _SendHelper(LinkMessage)
-    send_reaction = _SendHelper(ReactionMessage)
-    send_remove_reaction = _SendHelper(RemoveReactionMessage)
-    send_poll = _SendHelper(PollMessage)
-    send_poll_vote = _SendHelper(PollVoteMessage)
-    send_event = _SendHelper(EventMessage)
-    send_edit_event = _SendHelper(EditEventMessage)
-    send_event_response = _SendHelper(EventResponseMessage)
-    send_carousel = _SendHelper(CarouselMessage)
+    send_image = SendHelper(ImageMessage)
+    send_audio = SendHelper(AudioMessage)
+    send_video = SendHelper(VideoMessage)
+    send_ptv = SendHelper(PtvMessage)
+    send_gif = SendHelper(GifMessage)
+    send_sticker = SendHelper(StickerMessage)
+    send_document = SendHelper(DocumentMessage)
+    send_location = SendHelper(LocationMessage)
+    send_contact = SendHelper(ContactMessage)
+    send_contacts = SendHelper(ContactsMessage)
+    send_link = SendHelper(LinkMessage)
+    send_reaction = SendHelper(ReactionMessage)
+    send_remove_reaction = SendHelper(RemoveReactionMessage)
+    send_poll = SendHelper(PollMessage)
+    send_poll_vote = SendHelper(PollVoteMessage)
+    send_event = SendHelper(EventMessage)
+    send_edit_event = SendHelper(EditEventMessage)
+    send_event_response = SendHelper(EventResponseMessage)
+    send_carousel = SendHelper(CarouselMessage)

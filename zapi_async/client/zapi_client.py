@@ -22,7 +22,7 @@ import aiohttp
 
 from .. import environment, splitter
 from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
-from ..errors import ConfigurationError, PartialSendError, ZapiError
+from ..errors import ConfigurationError, PartialSendError, SettingsError, ZapiError
 from ..http.responses import refusal_in_send_body
 from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
 from ..http.transport import Transport
@@ -94,7 +94,7 @@ class ZapiClient(
         if client_token is not None:
             check_text("ZapiClient.client_token", client_token)
         if not base_url.startswith(("http://", "https://")):
-            raise ValueError(
+            raise SettingsError(
                 f"ZapiClient.base_url should start with http(s)://, but was {base_url!r}"
             )
         self.instance_id = instance_id

@@ -3,7 +3,6 @@ that maps a response status to an exception of the :mod:`zapi_async.errors` tree
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Mapping
@@ -20,6 +19,7 @@ from ..errors import (
     ZapiHTTPError,
     error_text,
 )
+from ..wire.codec import loads
 from .redaction import Redactor
 
 __all__ = [
@@ -68,7 +68,7 @@ def decode_body(raw: bytes, content_type: str) -> Any:
     stripped = text.lstrip()
     if "json" in content_type or stripped.startswith(("{", "[")):
         try:
-            value = json.loads(text)
+            value = loads(text)
         except (ValueError, RecursionError):
             return text
         # Nesting deeper than the limit takes at least two characters a level, so

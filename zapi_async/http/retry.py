@@ -25,7 +25,6 @@ and a duplicate message is worse for a recipient than a reported failure. Opt in
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 import random
@@ -38,20 +37,22 @@ from ..errors import (
     DeliveryUnknownError,
     RateLimitedError,
     ServerError,
+    SettingsError,
     ZapiConnectionError,
     ZapiError,
 )
 from ..limits.rate import Limiter
+from ..wire.codec import dumps
 from .transport import Transport
 
-__all__ = ["RetryObserver", "RetryPolicy", "dumps", "request_with_retries"]
+__all__ = ["RetryObserver", "RetryPolicy", "request_with_retries"]
 
 
 def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[Any], Any], None]:
     def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         # `not value >= minimum` also refuses NaN.
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= minimum:
-            raise ValueError(
+            raise SettingsError(
                 f"RetryPolicy.{attribute.name} should be a number >= {minimum}, but was {value!r}"
             )
 
@@ -137,11 +138,6 @@ logger = logging.getLogger("zapi_async")
 
 #: Called before each retry with the error, the try number that failed and the delay.
 RetryObserver = Callable[[ZapiError, int, float], None]
-
-
-def dumps(payload: Any) -> bytes:
-    """Compact UTF-8 JSON, as Z-API's examples send it."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 async def request_with_retries(

@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import DailyCapReachedError
+from ..errors import DailyCapReachedError, SettingsError
 from .rate import Clock, Limiter, Sleep, Unlimited, _loop_time
 
 __all__ = ["PacedLimiter", "PacingProfile"]
@@ -48,7 +48,7 @@ def _at_least(
             or not math.isfinite(value)
             or value < minimum
         ):
-            raise ValueError(
+            raise SettingsError(
                 f"PacingProfile.{attribute.name} should be {kind} >= {minimum}, but was {value!r}"
             )
 
@@ -57,7 +57,7 @@ def _at_least(
 
 def _a_date(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
-        raise ValueError(
+        raise SettingsError(
             f"PacingProfile.{attribute.name} should be a datetime.date, but was {value!r}"
         )
 
@@ -85,7 +85,7 @@ class PacingProfile:
 
     def __attrs_post_init__(self) -> None:
         if self.max_gap < self.min_gap:
-            raise ValueError(
+            raise SettingsError(
                 f"PacingProfile.max_gap should be >= min_gap ({self.min_gap}), "
                 f"but was {self.max_gap}"
             )

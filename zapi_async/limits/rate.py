@@ -23,6 +23,8 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Protocol, runtime_checkable
 
+from ..errors import SettingsError
+
 __all__ = ["ChainedLimiter", "Limiter", "RateLimiter", "Unlimited"]
 
 Clock = Callable[[], float]
@@ -94,9 +96,9 @@ class RateLimiter(Unlimited):
             or math.isnan(rate)
             or rate <= 0
         ):
-            raise ValueError(f"RateLimiter.rate should be > 0 requests/s, but was {rate!r}")
+            raise SettingsError(f"RateLimiter.rate should be > 0 requests/s, but was {rate!r}")
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
-            raise ValueError(f"RateLimiter.burst should be an integer >= 1, but was {burst!r}")
+            raise SettingsError(f"RateLimiter.burst should be an integer >= 1, but was {burst!r}")
         super().__init__(clock=clock, sleep=sleep)
         self.rate = float(rate)
         self.burst = burst

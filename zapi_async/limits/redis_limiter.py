@@ -35,7 +35,7 @@ import logging
 import math
 from typing import Any, ClassVar, Protocol
 
-from ..errors import LimiterUnavailableError
+from ..errors import LimiterUnavailableError, SettingsError
 from .rate import Clock, Limiter, Sleep, _loop_time
 
 __all__ = [
@@ -208,18 +208,20 @@ class RedisRateLimiter:
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         if (instance_id is None) == (key is None):
-            raise ValueError("RedisRateLimiter needs exactly one of instance_id or key")
+            raise SettingsError("RedisRateLimiter needs exactly one of instance_id or key")
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not rate > 0:
-            raise ValueError(f"RedisRateLimiter.rate should be > 0 requests/s, but was {rate!r}")
+            raise SettingsError(f"RedisRateLimiter.rate should be > 0 requests/s, but was {rate!r}")
         if isinstance(burst, bool) or not isinstance(burst, int) or burst < 1:
-            raise ValueError(f"RedisRateLimiter.burst should be an integer >= 1, but was {burst!r}")
+            raise SettingsError(
+                f"RedisRateLimiter.burst should be an integer >= 1, but was {burst!r}"
+            )
         if not unavailable_timeout >= 0:
-            raise ValueError(
+            raise SettingsError(
                 "RedisRateLimiter.unavailable_timeout should be >= 0 seconds, "
                 f"but was {unavailable_timeout!r}"
             )
         if not retry_interval > 0:
-            raise ValueError(
+            raise SettingsError(
                 f"RedisRateLimiter.retry_interval should be > 0 seconds, but was {retry_interval!r}"
             )
         self.key = key if key is not None else limit_key(str(instance_id))

@@ -17,7 +17,7 @@ __all__ = [
     "ButtonsMessageButton",
     "ButtonsMessageContent",
     "CallButtonContent",
-    "CarouselCard",
+    "CarouselCardContent",
     "CarouselContent",
     "ExternalAdReply",
     "HydratedButton",
@@ -129,7 +129,7 @@ class HydratedTemplateContent:
 
 
 @attrs.frozen(kw_only=True)
-class CarouselCard:
+class CarouselCardContent:
     """One card of a carousel."""
 
     header: TemplateHeader | None = None
@@ -144,7 +144,7 @@ class CarouselContent:
     """A carousel (``carouselMessage``): a ``text`` and its ``cards``."""
 
     text: str | None = None
-    cards: tuple[CarouselCard, ...] = ()
+    cards: tuple[CarouselCardContent, ...] = ()
 
 
 # --- payments ---------------------------------------------------------------------

@@ -20,7 +20,7 @@ import functools
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
 from typing import Generic, TypeVar
 
-from ..errors import InstanceDisconnectedError, QueueClosedError, ZapiError
+from ..errors import InstanceDisconnectedError, QueueClosedError, SettingsError, ZapiError
 from ..limits.pacing import PacingProfile
 from ..limits.rate import Limiter
 from ..models.messages import Message, SendResult
@@ -81,7 +81,7 @@ async def send_many(
     in :func:`contextlib.aclosing`); otherwise it happens when it is garbage-collected.
     """
     if status_every < 1:
-        raise ValueError(f"send_many status_every should be >= 1, but was {status_every}")
+        raise SettingsError(f"send_many status_every should be >= 1, but was {status_every}")
     if check_status:
         await client.ensure_connected()
     window = window or 4 * concurrency + 64

@@ -33,7 +33,13 @@ from typing import Any
 
 import attrs
 
-from ..errors import DeliveryUnknownError, QueueClosedError, ValidationError, ZapiError
+from ..errors import (
+    DeliveryUnknownError,
+    QueueClosedError,
+    SettingsError,
+    ValidationError,
+    ZapiError,
+)
 from ..limits.pacing import PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, RateLimiter
 from ..models.messages import Message, SendResult
@@ -118,9 +124,9 @@ class SendQueue:
         on_progress: Callable[[QueueStats], None] | None = None,
     ) -> None:
         if workers < 1:
-            raise ValueError(f"SendQueue.workers should be >= 1, but was {workers}")
+            raise SettingsError(f"SendQueue.workers should be >= 1, but was {workers}")
         if maxsize < 1:
-            raise ValueError(f"SendQueue.maxsize should be >= 1, but was {maxsize}")
+            raise SettingsError(f"SendQueue.maxsize should be >= 1, but was {maxsize}")
         if limiter is None and rate is not None:
             limiter = RateLimiter(rate, burst)
         if pacing is not None:

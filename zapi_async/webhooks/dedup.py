@@ -15,6 +15,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, runtime_checkable
 
+from ..errors import SettingsError
+
 __all__ = ["DEFAULT_DEDUP_TTL", "DedupStore", "InMemoryDedupStore", "RedisDedupStore"]
 
 #: Seconds a key is remembered by default (Z-API re-sends within minutes).
@@ -61,11 +63,11 @@ class InMemoryDedupStore:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 1:
-            raise ValueError(
+            raise SettingsError(
                 f"InMemoryDedupStore.max_size should be an integer >= 1, but was {max_size!r}"
             )
         if isinstance(ttl, bool) or not isinstance(ttl, (int, float)) or ttl <= 0:
-            raise ValueError(f"InMemoryDedupStore.ttl should be > 0 seconds, but was {ttl!r}")
+            raise SettingsError(f"InMemoryDedupStore.ttl should be > 0 seconds, but was {ttl!r}")
         self.max_size = max_size
         self.ttl = float(ttl)
         self._clock = clock
@@ -118,7 +120,9 @@ class RedisDedupStore:
         prefix: str = "zapi_async:webhook:",
     ) -> None:
         if isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 1:
-            raise ValueError(f"RedisDedupStore.ttl should be whole seconds >= 1, but was {ttl!r}")
+            raise SettingsError(
+                f"RedisDedupStore.ttl should be whole seconds >= 1, but was {ttl!r}"
+            )
         self._redis = redis
         self.ttl = ttl
         self.prefix = prefix

@@ -23,13 +23,13 @@ The event classes live in :mod:`zapi_async.models.events`; their JSON hooks in
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from ..errors import WebhookError
 from ..models.events import AnyEvent
 from ..wire import structure_event
+from ..wire.codec import JSONDecodeError, loads
 
 __all__ = ["parse_webhook", "structure_event"]
 
@@ -48,8 +48,8 @@ def parse_webhook(body: bytes | bytearray | str | Mapping[str, Any]) -> AnyEvent
             raise WebhookError(f"webhook body is not UTF-8 text: {exc.reason}") from None
     if isinstance(body, str):
         try:
-            body = json.loads(body)
-        except json.JSONDecodeError as exc:
+            body = loads(body)
+        except JSONDecodeError as exc:
             raise WebhookError(
                 f"webhook body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             ) from None

@@ -27,6 +27,8 @@ from typing import Any
 
 import attrs
 
+from ..errors import SettingsError
+
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_SECRET_HEADER",
@@ -47,7 +49,7 @@ def _check_secret(instance: WebhookSecurity, attribute: attrs.Attribute[Any], va
         return
     if not isinstance(value, str) or not value or "/" in value or not value.isprintable():
         # Never echo the value: it is a credential.
-        raise ValueError(
+        raise SettingsError(
             "WebhookSecurity.secret should be a non-empty printable string without '/'"
         )
 
@@ -56,12 +58,12 @@ def _check_token(instance: WebhookSecurity, attribute: attrs.Attribute[Any], val
     if value is None:
         return
     if not isinstance(value, str) or not value or not value.isprintable():
-        raise ValueError("WebhookSecurity.instance_token should be a non-empty printable string")
+        raise SettingsError("WebhookSecurity.instance_token should be a non-empty printable string")
 
 
 def _check_limit(instance: WebhookSecurity, attribute: attrs.Attribute[Any], value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(
+        raise SettingsError(
             f"WebhookSecurity.max_body_bytes should be an integer >= 1, but was {value!r}"
         )
 
