@@ -56,16 +56,16 @@ class Timeouts:
 
     * ``connect``: getting a connection, pool wait included. Default 10. Expiry means
       nothing was sent, so it is retried like a connection failure.
-    * ``read``: waiting between bytes of the response. Default 30.
+    * ``read``: waiting for the answer, from the moment the request has its
+      connection (Z-API answers with one small document). Default 30.
     * ``total``: the whole request. Default 60.
 
     A ``read`` or ``total`` expiry happens after the body may have reached Z-API and
-    raises :class:`~zapi_async.DeliveryUnknownError`. Keep ``connect`` shorter than
-    ``total`` (as the defaults are): then a long wait for a pooled connection always
-    ends as a ``connect`` expiry. Otherwise the client's own session traces when
-    each request gets its connection (about 10% more CPU per request) so that a
-    ``total`` expiry before that point is still reported as not sent; a borrowed
-    ``session=`` cannot be traced and reports it as unknown.
+    raises :class:`~zapi_async.DeliveryUnknownError`; a ``total`` expiry while the
+    request still waits for a pooled connection means nothing was sent and raises
+    :class:`~zapi_async.ZapiConnectionError`. The client's own session runs both on
+    one timer per request; a borrowed ``session=`` keeps its own timeouts and
+    reports any timeout as unknown.
     """
 
     connect: float | None = attrs.field(default=10.0, validator=_positive_or_none)
