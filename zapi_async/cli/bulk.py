@@ -24,7 +24,8 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, TextIO
 
@@ -55,7 +56,7 @@ from .config import (
     auth_advice,
 )
 from .input import BadRow, InputRow, detect_format, read_rows
-from .progress import Progress, Tally, make_progress
+from .progress import Progress, Tally, make_progress, watch_pacing
 
 __all__ = ["SKIP_ON_RESUME", "BulkOptions", "load_results", "run_bulk"]
 
@@ -106,11 +107,20 @@ def load_results(path: Path, warn: Any = print) -> dict[int, tuple[str, str | No
 class _ResultsWriter:
     """Appends one JSON line per input and keeps the tally."""
 
-    def __init__(self, handle: IO[str], tally: Tally, progress: Progress) -> None:
+    def __init__(
+        self,
+        handle: IO[str],
+        tally: Tally,
+        progress: Progress,
+        rate: Callable[[], float] = lambda: 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.handle = handle
         self.tally = tally
         self.progress = progress
-        self.rate = 0.0
+        self.rate = rate
+        self.clock = clock
+        self.last_result = clock()
 
     def write(self, line: int, status: str, **fields: Any) -> None:
         record = {"line": line, "status": status}
@@ -118,7 +128,8 @@ class _ResultsWriter:
         self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.handle.flush()
         self.tally.add(status)
-        self.progress.update(self.tally, self.rate)
+        self.last_result = self.clock()
+        self.progress.update(self.tally, self.rate())
 
     def row(self, row: InputRow, status: str, **fields: Any) -> None:
         self.write(row.line, status, phone=row.message.phone, key=row.key, **fields)
@@ -237,7 +248,6 @@ class _Campaign:
             self.writer.row(row, "sent", **_ids(results))
         finally:
             self.in_flight.pop(row.line, None)
-            self.writer.rate = self.queue.stats.rate
 
 
 def _validate(
@@ -343,8 +353,11 @@ async def run_bulk(
         )
         mode = "w" if options.overwrite else "a"
         with options.results_path.open(mode, encoding="utf-8") as handle:
-            writer = _ResultsWriter(handle, tally, progress)
+            writer = _ResultsWriter(handle, tally, progress, lambda: queue.stats.rate)
             campaign = _Campaign(queue, writer, credentials, skip, err)
+            watcher = watch_pacing(
+                options.pacing, lambda: queue.stats, lambda: writer.last_result, progress, tally
+            )
             loop = asyncio.get_running_loop()
             # Not available on Windows or outside the main thread: Ctrl-C then aborts.
             with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -352,21 +365,21 @@ async def run_bulk(
             try:
                 await campaign.run(read_rows(options.input, fmt))
             finally:
+                if watcher is not None:
+                    watcher.cancel()
                 progress.close(tally)
                 with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(signal.SIGINT)
     _summary(options, tally, out, err)
     if campaign.exit_code is not None:
         return campaign.exit_code
-    not_sent = tally.failed + tally.partial + tally.unknown + tally.unsent + tally.invalid
-    return EXIT_FAILED if not_sent else EXIT_OK
+    return EXIT_FAILED if tally.not_sent else EXIT_OK
 
 
 def _summary(options: BulkOptions, tally: Tally, out: TextIO, err: TextIO) -> None:
     print(
-        f"sent {tally.sent}, failed {tally.failed}, partial {tally.partial}, "
-        f"unknown {tally.unknown}, unsent {tally.unsent}, invalid {tally.invalid}; "
-        f"skipped {tally.skipped} already done; results in {options.results_path}",
+        f"{tally.counts()}; skipped {tally.skipped} already done; "
+        f"results in {options.results_path}",
         file=out,
     )
     if tally.failed or tally.unsent:
