@@ -90,6 +90,7 @@ def app_from_env() -> FastAPI:
             instance_id,
             os.environ["ZAPI_TOKEN"],
             client_token=os.environ.get("ZAPI_CLIENT_TOKEN"),
+            base_url=os.environ.get("ZAPI_BASE_URL", "https://api.z-api.io"),
         ) as zapi:
             router.client = zapi
             yield

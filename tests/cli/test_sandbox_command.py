@@ -10,7 +10,7 @@ from pathlib import Path
 import aiohttp
 import attrs
 
-from zapi_async.cli import app as cli
+from zapi_async.cli import sandbox_command as cli
 from zapi_async.sandbox import ZapiSandbox
 from zapi_async.sandbox.runner import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
 
@@ -44,7 +44,9 @@ async def _serve(
     """Start ``zapi-async sandbox --port 0 *flags``, read its banner, make one request per
     ``tokens`` entry (name -> (token, Client-Token)) plus a send with the first one,
     then stop it with SIGINT (Ctrl+C)."""
-    process = await start_cli("sandbox", "--port", "0", *flags, env=env, cwd=cwd)
+    process = await start_cli(
+        "sandbox", "--port", "0", "--no-inspector", *flags, env=env, cwd=cwd
+    )  # fmt: skip
     assert process.stdout is not None
     banner: list[str] = []
     try:
@@ -108,11 +110,15 @@ async def test_flags_configure_the_standalone_sandbox(tmp_path: Path) -> None:
         "env client token": 400,
     }
     assert served.banner[0].startswith("Z-API sandbox listening on http://127.0.0.1:")
+    base_url = served.banner[0].removeprefix("Z-API sandbox listening on ")
     assert served.banner[1:] == [
         "  instance id : FLAG-INSTANCE",
         "  token       : (the one you passed)",
         "  Client-Token: required",
         "  webhooks to : https://bot.example/zapi/***?***",
+        "  in another terminal, to use it:",
+        f"    export ZAPI_INSTANCE_ID=FLAG-INSTANCE ZAPI_BASE_URL={base_url}"
+        "  # and your ZAPI_TOKEN and ZAPI_CLIENT_TOKEN",
         "Press Ctrl+C to stop.",
     ]
     assert served.message_id == await _first_message_id(7)  # --seed drives the ids
@@ -152,10 +158,14 @@ async def test_without_flags_or_environment_the_public_defaults_apply(tmp_path: 
         tokens={"defaults": (DEFAULT_TOKEN, None)},
     )
     assert served.statuses == {"defaults": 200}
+    base_url = served.banner[0].removeprefix("Z-API sandbox listening on ")
     assert served.banner[1:] == [
         f"  instance id : {DEFAULT_INSTANCE_ID}",
         f"  token       : {DEFAULT_TOKEN}",
         "  Client-Token: not required",
+        "  in another terminal, to use it:",
+        f"    export ZAPI_INSTANCE_ID={DEFAULT_INSTANCE_ID} ZAPI_TOKEN={DEFAULT_TOKEN} "
+        f"ZAPI_BASE_URL={base_url}",
         "Press Ctrl+C to stop.",
     ]
 

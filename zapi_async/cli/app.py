@@ -20,12 +20,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .config import EXIT_INTERRUPTED, EXIT_OK, CliError, Credentials, load_credentials
+from .sandbox_command import add_sandbox, run_sandbox_command
 
 __all__ = ["build_parser", "main"]
-
-# The standalone sandbox's public defaults (kept here so --help needs no import).
-_SANDBOX_ID = "SANDBOX"
-_SANDBOX_TOKEN = "sandbox-token"
 
 _EPILOG = """\
 credentials: set ZAPI_INSTANCE_ID and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN if your
@@ -207,51 +204,6 @@ def _add_bulk(commands: Any, common: argparse.ArgumentParser) -> None:
     )
 
 
-_SANDBOX_EPILOG = """\
-The token and Client-Token configure the FAKE server, so passing them as flags is
-fine; they default to $ZAPI_TOKEN and $ZAPI_CLIENT_TOKEN (and the instance id to
-$ZAPI_INSTANCE_ID), so a shell already set up for 'zapi-async send-actions' only
-needs ZAPI_BASE_URL pointed at the sandbox. A token you give (flag or environment)
-is never printed; the default one is public and printed.
-"""
-
-
-def _add_sandbox(commands: Any) -> None:
-    sandbox = commands.add_parser(
-        "sandbox",
-        help="run the fake Z-API until Ctrl+C",
-        description="Run the fake Z-API (the sandbox) on HOST:PORT until Ctrl+C.",
-        epilog=_SANDBOX_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sandbox.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8080, help="default 8080 (0: a free port)")
-    sandbox.add_argument(
-        "--instance-id",
-        metavar="ID",
-        help=f"instance id requests must use (default: $ZAPI_INSTANCE_ID, else {_SANDBOX_ID})",
-    )
-    sandbox.add_argument(
-        "--token",
-        metavar="TOKEN",
-        help=f"instance token requests must use (default: $ZAPI_TOKEN, else {_SANDBOX_TOKEN})",
-    )
-    sandbox.add_argument(
-        "--client-token",
-        metavar="TOKEN",
-        help="require this Client-Token header (default: $ZAPI_CLIENT_TOKEN, else not required)",
-    )
-    sandbox.add_argument(
-        "--seed",
-        type=int,
-        default=0,
-        help="seed of the generated ids and random faults (default 0)",
-    )
-    sandbox.add_argument(
-        "--webhook-url", metavar="URL", help="where the sandbox POSTs webhooks (default: none)"
-    )
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``zapi-async``."""
     parser = argparse.ArgumentParser(
@@ -264,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _connection_options()
     _add_send_actions(commands, common)
     _add_bulk(commands, common)
-    _add_sandbox(commands)
+    add_sandbox(commands)
     commands.add_parser("demo", help="run the demo against the embedded fake Z-API")
     return parser
 
@@ -309,25 +261,6 @@ def _run_send_actions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     return asyncio.run(send_actions(args, _credentials(args, err), out, err))
 
 
-def _env(name: str) -> str | None:
-    """``$name``, or ``None`` when unset or empty."""
-    return os.environ.get(name) or None
-
-
-def _run_sandbox(args: argparse.Namespace) -> None:
-    from ..sandbox import run_sandbox  # noqa: PLC0415
-
-    run_sandbox(
-        host=args.host,
-        port=args.port,
-        instance_id=args.instance_id or _env("ZAPI_INSTANCE_ID") or _SANDBOX_ID,
-        token=args.token or _env("ZAPI_TOKEN"),
-        client_token=args.client_token or _env("ZAPI_CLIENT_TOKEN"),
-        seed=args.seed,
-        webhook_url=args.webhook_url,
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the process exit code."""
     args = build_parser().parse_args(argv)
@@ -342,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             demo()
         elif args.command == "sandbox":
-            _run_sandbox(args)
+            return run_sandbox_command(args)
     except CliError as exc:
         print(f"zapi-async: error: {exc}", file=err)
         return exc.exit_code
