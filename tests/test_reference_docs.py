@@ -1,5 +1,6 @@
-"""The built API reference lists every public name exactly once, and every public
-``ZapiClient`` method (the mixins' and the ``SendHelper`` ones included).
+"""The built docs site: the API reference lists every public name exactly once and
+every public ``ZapiClient`` method (the mixins' and the ``SendHelper`` ones
+included); at 1280 px no table or code block spills out of the content column.
 
 The site is built with mkdocs (as ``make docs`` does) into a temporary directory and
 the reference page's heading ids are read: mkdocstrings gives each documented object
@@ -18,6 +19,7 @@ import pytest
 
 import zapi_async
 import zapi_async.webhooks
+from tests.sandbox.inspector_fixtures import find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Where the reference documents names (a name re-exported by zapi_async is
@@ -33,7 +35,7 @@ _HEADING = re.compile(r'<h\d id="(zapi_async[\w.]*)"')
 
 
 @pytest.fixture(scope="module")
-def headings(tmp_path_factory: pytest.TempPathFactory) -> Counter[str]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("mkdocs")
     site = tmp_path_factory.mktemp("site")
     build = subprocess.run(
@@ -45,6 +47,11 @@ def headings(tmp_path_factory: pytest.TempPathFactory) -> Counter[str]:
         check=False,
     )
     assert build.returncode == 0, build.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def headings(site: Path) -> Counter[str]:
     page = (site / "reference" / "index.html").read_text(encoding="utf-8")
     return Counter(_HEADING.findall(page))
 
@@ -64,3 +71,41 @@ def test_every_zapi_client_method_is_shown(headings: Counter[str]) -> None:
     assert len(public) > 40
     missing = [name for name in public if not headings[f"zapi_async.ZapiClient.{name}"]]
     assert missing == []
+
+
+#: What sticks out of the content column: tables (unless inside a box that scrolls
+#: them) and code blocks that hide part of a line behind a scroll.
+_OVERFLOW = """() => {
+  const column = document.querySelector('.md-content__inner').getBoundingClientRect();
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const bad = [];
+  for (const el of document.querySelectorAll('.md-content__inner table')) {
+    let box = el;
+    while (box && box !== document.body && !scrolls(box)) box = box.parentElement;
+    const right = (box && box !== document.body ? box : el).getBoundingClientRect().right;
+    if (right > column.right + 1) bad.push('table: ' + el.textContent.slice(0, 60));
+  }
+  for (const el of document.querySelectorAll('.md-content__inner pre > code')) {
+    if (el.scrollWidth > el.clientWidth + 1) bad.push('code: ' + el.textContent.slice(0, 60));
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("page_name", ["performance", "cli", "reference", "index"])
+async def test_wide_content_stays_in_the_column_at_1280_px(site: Path, page_name: str) -> None:
+    playwright_api = pytest.importorskip("playwright.async_api")
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("no Chromium found (run scripts/install-chromium.sh, or set $CHROMIUM)")
+    path = site / "index.html" if page_name == "index" else site / page_name / "index.html"
+    async with playwright_api.async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=executable, args=["--no-sandbox"]
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 1280, "height": 900})
+            await page.goto(path.as_uri())
+            assert await page.evaluate(_OVERFLOW) == []
+        finally:
+            await browser.close()
