@@ -121,12 +121,7 @@ async def serve(send_menu_to: str | None = None, *, ready: asyncio.Event | None 
     """Run the bot with credentials from the environment (``ZAPI_BASE_URL``, when
     set, points it at a sandbox); ``send_menu_to``: send the menu to that phone
     once listening. ``ready`` is set then (for tests)."""
-    async with ZapiClient(
-        os.environ["ZAPI_INSTANCE_ID"],
-        os.environ["ZAPI_TOKEN"],
-        client_token=os.environ.get("ZAPI_CLIENT_TOKEN"),
-        base_url=os.environ.get("ZAPI_BASE_URL", "https://api.z-api.io"),
-    ) as zapi:
+    async with ZapiClient.from_env() as zapi:
         app = build_app(zapi, secret=os.environ["WEBHOOK_SECRET"], instance_id=zapi.instance_id)
         host = os.environ.get("HOST", "0.0.0.0")
         runner, port = await _start(app, host, int(os.environ.get("PORT", "8080")))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -86,12 +85,8 @@ async def main(
 
     ``base_url`` (or ``ZAPI_BASE_URL``) points the client elsewhere, e.g. a sandbox.
     """
-    async with ZapiClient(
-        os.environ["ZAPI_INSTANCE_ID"],
-        os.environ["ZAPI_TOKEN"],
-        client_token=os.environ.get("ZAPI_CLIENT_TOKEN"),
-        base_url=base_url or os.environ.get("ZAPI_BASE_URL", "https://api.z-api.io"),
-    ) as zapi:
+    client = ZapiClient.from_env(base_url=base_url) if base_url else ZapiClient.from_env()
+    async with client as zapi:
         statuses = await run_campaign(zapi, path, rate=rate)
     print(dict(statuses))
     return statuses

@@ -94,12 +94,7 @@ def app_from_env() -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # The client (and its connection pool) lives as long as the server.
-        async with ZapiClient(
-            instance_id,
-            os.environ["ZAPI_TOKEN"],
-            client_token=os.environ.get("ZAPI_CLIENT_TOKEN"),
-            base_url=os.environ.get("ZAPI_BASE_URL", "https://api.z-api.io"),
-        ) as zapi:
+        async with ZapiClient.from_env() as zapi:  # ZAPI_* from the environment
             router.client = zapi
             yield
 

@@ -62,7 +62,7 @@ async def test_script_runs_as_printed(block: Block, tmp_path: Path) -> None:
             cwd=tmp_path,
         )
         out, err = await asyncio.wait_for(process.communicate(), SCRIPT_TIMEOUT)
-        uses_env = "ZAPI_INSTANCE_ID" in block.code
+        uses_env = "from_env" in block.code or "ZAPI_" in block.code
         received = len(sandbox.requests) if uses_env else None
     assert process.returncode == 0, err.decode()
     assert err.decode() == ""

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HOMES = (
     "zapi_async",
     "zapi_async.webhooks",
+    "zapi_async.environment",
     "zapi_async.sandbox",
     "zapi_async.limits.rate",
     "zapi_async.limits.redis_limiter",

@@ -23,13 +23,20 @@ ROWS = 12
 
 
 def test_the_columns_are_the_outcome_statuses_then_invalid() -> None:
-    assert COLUMNS[:-1] == get_args(OutcomeStatus)
-    assert COLUMNS == ("sent", "failed", "partial", "unknown", "unsent", "invalid")
+    assert COLUMNS[:-2] == get_args(OutcomeStatus)
+    assert COLUMNS == ("sent", "failed", "partial", "unknown", "unsent", "invalid", "no_whatsapp")
     tally = Tally(total=10, skipped=4)
     for status in ("sent", "failed", "partial", "unknown", "unsent", "unsent", "invalid"):
         tally.add(status)
     assert tally.counts() == "sent 1, failed 1, partial 1, unknown 1, unsent 2, invalid 1"
     assert (tally.done, tally.attempted, tally.not_sent) == (7, 4, 6)
+    checked = Tally(total=2, check_numbers=True)
+    checked.add("no_whatsapp")
+    checked.add("sent")
+    assert checked.counts() == (
+        "sent 1, failed 0, partial 0, unknown 0, unsent 0, invalid 0, no_whatsapp 1"
+    )
+    assert (checked.done, checked.not_sent) == (2, 0)  # not meant to be sent
 
 
 def test_plain_lines_show_every_column_and_the_average_rate_at_the_end() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import attrs
 
-from zapi_async.cli import sandbox_command as cli
+from zapi_async.cli import sandbox_args
 from zapi_async.sandbox import ZapiSandbox
 from zapi_async.sandbox.runner import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
 
@@ -33,6 +34,14 @@ class Served:
     code: int
     rest: str
 
+    @property
+    def inspector_url(self) -> str:
+        """The inspector URL of the banner, checked to be a loopback URL with a port."""
+        [line] = [line for line in self.banner if line.startswith("  inspector   : ")]
+        url = line.rsplit(" ", 1)[1]
+        assert re.fullmatch(r"http://127\.0\.0\.1:[0-9]+/", url), url
+        return url
+
 
 async def _serve(
     *flags: str,
@@ -44,9 +53,7 @@ async def _serve(
     """Start ``zapi-async sandbox --port 0 *flags``, read its banner, make one request per
     ``tokens`` entry (name -> (token, Client-Token)) plus a send with the first one,
     then stop it with SIGINT (Ctrl+C)."""
-    process = await start_cli(
-        "sandbox", "--port", "0", "--no-inspector", *flags, env=env, cwd=cwd
-    )  # fmt: skip
+    process = await start_cli("sandbox", "--port", "0", *flags, env=env, cwd=cwd)
     assert process.stdout is not None
     banner: list[str] = []
     try:
@@ -116,6 +123,7 @@ async def test_flags_configure_the_standalone_sandbox(tmp_path: Path) -> None:
         "  token       : (the one you passed)",
         "  Client-Token: required",
         "  webhooks to : https://bot.example/zapi/***?***",
+        f"  inspector   : {served.inspector_url}",
         "  in another terminal, to use it:",
         f"    export ZAPI_INSTANCE_ID=FLAG-INSTANCE ZAPI_BASE_URL={base_url}"
         "  # and your ZAPI_TOKEN and ZAPI_CLIENT_TOKEN",
@@ -163,6 +171,7 @@ async def test_without_flags_or_environment_the_public_defaults_apply(tmp_path: 
         f"  instance id : {DEFAULT_INSTANCE_ID}",
         f"  token       : {DEFAULT_TOKEN}",
         "  Client-Token: not required",
+        f"  inspector   : {served.inspector_url}",
         "  in another terminal, to use it:",
         f"    export ZAPI_INSTANCE_ID={DEFAULT_INSTANCE_ID} ZAPI_TOKEN={DEFAULT_TOKEN} "
         f"ZAPI_BASE_URL={base_url}",
@@ -190,5 +199,8 @@ async def test_help_names_the_flags_and_the_environment(tmp_path: Path) -> None:
 
 
 def test_the_cli_defaults_match_the_runner() -> None:
-    # cli.py repeats them so that --help does not import the sandbox (and aiohttp).
-    assert (cli._SANDBOX_ID, cli._SANDBOX_TOKEN) == (DEFAULT_INSTANCE_ID, DEFAULT_TOKEN)
+    # sandbox_args.py repeats them so that --help does not import the sandbox (and aiohttp).
+    assert (sandbox_args.SANDBOX_ID, sandbox_args.SANDBOX_TOKEN) == (
+        DEFAULT_INSTANCE_ID,
+        DEFAULT_TOKEN,
+    )

@@ -1,8 +1,10 @@
 """The ``zapi-async`` command line (also ``python -m zapi_async``).
 
 Commands: ``send-actions`` (one message with buttons, or its plan with
-``--dry-run``), ``bulk`` (a campaign from CSV/JSONL with progress, a results file
-and ``--resume``), ``sandbox`` (the fake Z-API) and ``demo``. Credentials come from
+``--dry-run``), ``send-text``, ``bulk`` (a campaign from CSV/JSONL with progress, a
+results file and ``--resume``), ``check-numbers``, ``status``, ``qr`` (pairing),
+``webhooks``, ``sandbox`` (the fake Z-API, or a verb driving a running one: see
+:mod:`.sandbox_args`) and ``demo``. Credentials come from
 ``ZAPI_INSTANCE_ID``, ``ZAPI_TOKEN`` and ``ZAPI_CLIENT_TOKEN`` or a
 ``--credentials FILE``, never from flags (the ``sandbox`` command's ``--token``
 and ``--client-token`` configure the *fake* server, so flags are fine there).
@@ -20,7 +22,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .config import EXIT_INTERRUPTED, EXIT_OK, CliError, Credentials, load_credentials
-from .sandbox_command import add_sandbox, run_sandbox_command
+from .sandbox_args import add_sandbox, run_sandbox_command
+from .setup_args import COMMANDS as SETUP_COMMANDS
+from .setup_args import add_normalize_flags, add_setup_commands, run_setup_command
 
 __all__ = ["build_parser", "main"]
 
@@ -197,6 +201,13 @@ def _add_bulk(commands: Any, common: argparse.ArgumentParser) -> None:
         help="do not check that the phone is connected before sending",
     )
     bulk.add_argument(
+        "--check-numbers",
+        action="store_true",
+        help="ask phone-exists-batch first and skip numbers without WhatsApp "
+        "(recorded as 'no_whatsapp')",
+    )
+    add_normalize_flags(bulk)
+    bulk.add_argument(
         "--progress",
         choices=("auto", "rich", "plain", "none"),
         default="auto",
@@ -216,6 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _connection_options()
     _add_send_actions(commands, common)
     _add_bulk(commands, common)
+    add_setup_commands(commands, common, _EPILOG)
     add_sandbox(commands)
     commands.add_parser("demo", help="run the demo against the embedded fake Z-API")
     return parser
@@ -248,9 +260,22 @@ def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         pacing=PacingProfile.careful() if args.profile == "careful" else None,
         status_check=args.status_check,
         progress=args.progress,
+        check_numbers=args.check_numbers,
+        normalize=_normalizer(args),
     )
     credentials = _credentials(args, err)
     return asyncio.run(run_bulk(options, credentials, out=out, err=err))
+
+
+def _normalizer(args: argparse.Namespace) -> Any:
+    """``normalize_phone`` per ``--normalize-phones``/``--default-country``, or ``None``."""
+    if args.default_country is not None and not args.normalize_phones:
+        raise CliError("--default-country needs --normalize-phones")
+    if not args.normalize_phones:
+        return None
+    from .check_numbers import phone_normalizer  # noqa: PLC0415
+
+    return phone_normalizer(args.default_country)
 
 
 def _run_send_actions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -270,6 +295,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_send_actions(args, out, err)
         if args.command == "bulk":
             return _run_bulk(args, out, err)
+        if args.command in SETUP_COMMANDS:
+            if args.command == "check-numbers":
+                _normalizer(args)  # flag errors before any I/O
+            return run_setup_command(args, lambda: _credentials(args, err), out, err)
         if args.command == "demo":
             from .demo import main as demo  # noqa: PLC0415
 

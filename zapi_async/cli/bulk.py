@@ -45,6 +45,7 @@ from ..limits.pacing import PacingProfile
 from ..models.messages import SendResult
 from ..sending.outcomes import classify
 from ..sending.queue import SendQueue
+from .check_numbers import skip_without_whatsapp
 from .config import (
     EXIT_AUTH,
     EXIT_FAILED,
@@ -55,8 +56,8 @@ from .config import (
     Credentials,
     auth_advice,
 )
-from .input import BadRow, InputRow, detect_format, read_rows
-from .progress import Progress, Tally, make_progress, watch_pacing
+from .input import BadRow, InputRow, Normalizer, detect_format, read_rows
+from .progress import Progress, Tally, make_progress, print_summary, watch_pacing
 
 __all__ = ["SKIP_ON_RESUME", "BulkOptions", "load_results", "run_bulk"]
 
@@ -84,6 +85,10 @@ class BulkOptions:
     pacing: PacingProfile | None = None
     status_check: bool = True
     progress: str = "auto"
+    #: ``--check-numbers``: skip numbers phone-exists-batch says have no WhatsApp.
+    check_numbers: bool = False
+    #: ``--normalize-phones``: rewrites each phone first (see cli/input.py).
+    normalize: Normalizer | None = None
 
     @property
     def results_path(self) -> Path:
@@ -132,7 +137,8 @@ class _ResultsWriter:
         self.progress.update(self.tally, self.rate())
 
     def row(self, row: InputRow, status: str, **fields: Any) -> None:
-        self.write(row.line, status, phone=row.message.phone, key=row.key, **fields)
+        phone, original = row.message.phone, row.original_phone
+        self.write(row.line, status, phone=phone, original_phone=original, key=row.key, **fields)
 
 
 def _ids(results: Iterable[SentPart]) -> dict[str, list[str]]:
@@ -169,6 +175,8 @@ class _Campaign:
         self._waiters: set[asyncio.Task[None]] = set()
         self._closing: asyncio.Task[Any] | None = None
         self._interrupts = 0
+        #: Phones ``--check-numbers`` found without WhatsApp: recorded, not sent.
+        self.no_whatsapp: set[str] = set()
 
     def stop(self, reason: str, exit_code: int) -> None:
         """Stop sending: queued messages and the rest of the input become ``unsent``."""
@@ -209,6 +217,9 @@ class _Campaign:
                 continue
             if self.stop_reason is not None:
                 self.writer.row(row, "unsent", error=self.stop_reason)
+                continue
+            if row.message.phone in self.no_whatsapp:
+                self.writer.row(row, "no_whatsapp", error="the number has no WhatsApp")
                 continue
             try:
                 future = await self.queue.submit(row.message)
@@ -260,10 +271,12 @@ def _validate(
     bad: list[BadRow] = []
     skip: dict[int, Any] = {}
     total = 0
-    for row in read_rows(options.input, fmt, unknown_columns):
+    for row in read_rows(options.input, fmt, unknown_columns, normalize=options.normalize):
         if isinstance(row, BadRow):
             bad.append(row)
             continue
+        if row.original_phone is not None:
+            print(f"line {row.line}: phone {row.original_phone!r} -> {row.phone!r}", file=err)
         previous = done.get(row.line)
         if previous is not None and previous[0] in skip_statuses:
             if previous[1] is not None and previous[1] != row.key:
@@ -333,7 +346,7 @@ async def run_bulk(
     sendable, invalid, skip = _validate(options, fmt, done, err)
     # Invalid rows get a record (and count as done) in this run: count them in the total.
     total = sendable + invalid
-    tally = Tally(total=total, skipped=len(skip))
+    tally = Tally(total=total, skipped=len(skip), check_numbers=options.check_numbers)
     async with ZapiClient(
         credentials.instance_id,
         credentials.token,
@@ -342,6 +355,12 @@ async def run_bulk(
     ) as client:
         if sendable and options.status_check:
             await _check_instance(client, credentials)
+        rows = read_rows(options.input, fmt, normalize=options.normalize)
+        no_whatsapp = (
+            await skip_without_whatsapp(client, rows, skip, credentials, err)
+            if options.check_numbers
+            else set()
+        )
         progress = make_progress(options.progress if total else "none", total, err)
         queue = SendQueue(
             client,
@@ -355,6 +374,7 @@ async def run_bulk(
         with options.results_path.open(mode, encoding="utf-8") as handle:
             writer = _ResultsWriter(handle, tally, progress, lambda: queue.stats.rate)
             campaign = _Campaign(queue, writer, credentials, skip, err)
+            campaign.no_whatsapp = no_whatsapp
             watcher = watch_pacing(
                 options.pacing, lambda: queue.stats, lambda: writer.last_result, progress, tally
             )
@@ -363,34 +383,14 @@ async def run_bulk(
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signal.SIGINT, campaign.interrupt)
             try:
-                await campaign.run(read_rows(options.input, fmt))
+                await campaign.run(read_rows(options.input, fmt, normalize=options.normalize))
             finally:
                 if watcher is not None:
                     watcher.cancel()
                 progress.close(tally)
                 with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(signal.SIGINT)
-    _summary(options, tally, out, err)
+    print_summary(tally, options.results_path, out, err)
     if campaign.exit_code is not None:
         return campaign.exit_code
     return EXIT_FAILED if tally.not_sent else EXIT_OK
-
-
-def _summary(options: BulkOptions, tally: Tally, out: TextIO, err: TextIO) -> None:
-    print(
-        f"{tally.counts()}; skipped {tally.skipped} already done; "
-        f"results in {options.results_path}",
-        file=out,
-    )
-    if tally.failed or tally.unsent:
-        print(
-            "hint: run the same command with --resume to send the failed and unsent "
-            "messages (sent ones are skipped)",
-            file=err,
-        )
-    if tally.unknown or tally.partial:
-        print(
-            "hint: 'unknown' and 'partial' messages may have reached the recipient and "
-            "are not resent by --resume; add --resend-unknown to resend 'unknown' ones",
-            file=err,
-        )

@@ -3,8 +3,9 @@
 Every display (the bar, the plain lines and the final summary) counts inputs with
 one vocabulary, :data:`COLUMNS`: the outcome statuses of
 :data:`~zapi_async.sending.outcomes.OutcomeStatus` (``sent``, ``failed``,
-``partial``, ``unknown``, ``unsent``) and the CLI's own ``invalid``; ``skipped``
-(already done by an earlier run) is reported by the summary.
+``partial``, ``unknown``, ``unsent``) and the CLI's own ``invalid`` and (with
+``--check-numbers``) ``no_whatsapp``; ``skipped`` (already done by an earlier run)
+is reported by the summary.
 
 The bar needs the optional ``progress`` extra (``pip install 'zapi-async[progress]'``,
 which installs rich); without it, or when stderr is not a terminal, a line like::
@@ -23,6 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Protocol, TextIO, get_args
 
 import attrs
@@ -39,13 +41,15 @@ __all__ = [
     "Tally",
     "make_progress",
     "pacing_note",
+    "print_summary",
     "watch_pacing",
 ]
 
 #: Seconds between two plain progress lines.
 PLAIN_INTERVAL = 2.0
-#: Statuses only the CLI gives: a row that is not a valid message.
-CLI_STATUSES: tuple[str, ...] = ("invalid",)
+#: Statuses only the CLI gives: a row that is not a valid message, a number that
+#: ``--check-numbers`` found without WhatsApp.
+CLI_STATUSES: tuple[str, ...] = ("invalid", "no_whatsapp")
 #: The counted columns, in the order every display shows them.
 COLUMNS: tuple[str, ...] = (*get_args(OutcomeStatus), *CLI_STATUSES)
 #: Seconds without a result (while messages wait) before the display says it waits
@@ -67,7 +71,17 @@ class Tally:
     unknown: int = 0
     unsent: int = 0
     invalid: int = 0
+    #: Not sent: ``--check-numbers`` found the number has no WhatsApp.
+    no_whatsapp: int = 0
     skipped: int = 0
+    #: ``--check-numbers`` is on: the displays show the ``no_whatsapp`` column.
+    check_numbers: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns shown: :data:`COLUMNS`, without ``no_whatsapp`` unless
+        ``check_numbers``."""
+        return COLUMNS if self.check_numbers else tuple(c for c in COLUMNS if c != "no_whatsapp")
 
     @property
     def done(self) -> int:
@@ -82,8 +96,9 @@ class Tally:
 
     @property
     def not_sent(self) -> int:
-        """Inputs that did not end ``sent``."""
-        return self.done - self.sent
+        """Inputs that should have been sent and were not (``no_whatsapp`` ones
+        are not counted: they were not meant to be sent)."""
+        return self.done - self.sent - self.no_whatsapp
 
     def add(self, status: str) -> None:
         """Count one more input with ``status``."""
@@ -91,7 +106,7 @@ class Tally:
 
     def counts(self) -> str:
         """``sent 3, failed 0, partial 0, unknown 0, unsent 197, invalid 0``."""
-        return ", ".join(f"{name} {getattr(self, name)}" for name in COLUMNS)
+        return ", ".join(f"{name} {getattr(self, name)}" for name in self.columns)
 
 
 class Progress(Protocol):
@@ -197,7 +212,7 @@ class _RichProgress:
         self._average = _Average(time.monotonic)
         self._bar.start()
         self._task = self._bar.add_task(
-            "sending", total=total, rate="0.0 msg/s", counts=Tally().counts(), note=""
+            "sending", total=total, rate="0.0 msg/s", counts="", note=""
         )
 
     def update(self, tally: Tally, rate: float) -> None:
@@ -303,3 +318,21 @@ def watch_pacing(
             progress.update(tally, now.rate)
 
     return asyncio.ensure_future(watch())
+
+
+def print_summary(tally: Tally, results: Path, out: TextIO, err: TextIO) -> None:
+    """The line ending a bulk run (the same columns as the progress display) on
+    ``out``, and hints on what ``--resume`` will do on ``err``."""
+    print(f"{tally.counts()}; skipped {tally.skipped} already done; results in {results}", file=out)
+    if tally.failed or tally.unsent:
+        print(
+            "hint: run the same command with --resume to send the failed and unsent "
+            "messages (sent ones are skipped)",
+            file=err,
+        )
+    if tally.unknown or tally.partial:
+        print(
+            "hint: 'unknown' and 'partial' messages may have reached the recipient and "
+            "are not resent by --resume; add --resend-unknown to resend 'unknown' ones",
+            file=err,
+        )
