@@ -3,9 +3,18 @@
 It sends a menu with action buttons; when someone taps a REPLY button, Z-API POSTs
 a webhook to this app and the bot answers.
 
-Try it without a Z-API account (everything runs against the bundled fake Z-API)::
+Try it without a Z-API account, in one process (the bundled fake Z-API)::
 
     python examples/aiohttp_bot.py --sandbox
+
+Against ``zapi-async sandbox`` (press the buttons yourself in its inspector page;
+the README's "A bot in the sandbox" walks through it)::
+
+    zapi-async sandbox --webhook-url http://127.0.0.1:8000/zapi/my-webhook-secret
+    # in another terminal:
+    export ZAPI_INSTANCE_ID=SANDBOX ZAPI_TOKEN=sandbox-token ZAPI_BASE_URL=http://127.0.0.1:8080
+    export WEBHOOK_SECRET=my-webhook-secret PORT=8000
+    python examples/aiohttp_bot.py --send-menu 5511999999999
 
 Run it for real::
 
@@ -108,30 +117,37 @@ async def try_in_sandbox(phone: str = "5511999999999") -> list[dict[str, Any]]:
         return [message.body for message in sandbox.messages]
 
 
-async def serve() -> None:
-    """Run the bot for real, with credentials from the environment."""
-    async with ZapiClient(
-        os.environ["ZAPI_INSTANCE_ID"],
-        os.environ["ZAPI_TOKEN"],
-        client_token=os.environ.get("ZAPI_CLIENT_TOKEN"),
-    ) as zapi:
+async def serve(send_menu_to: str | None = None, *, ready: asyncio.Event | None = None) -> None:
+    """Run the bot with credentials from the environment (``ZAPI_BASE_URL``, when
+    set, points it at a sandbox); ``send_menu_to``: send the menu to that phone
+    once listening. ``ready`` is set then (for tests)."""
+    async with ZapiClient.from_env() as zapi:
         app = build_app(zapi, secret=os.environ["WEBHOOK_SECRET"], instance_id=zapi.instance_id)
-        runner, port = await _start(app, "0.0.0.0", int(os.environ.get("PORT", "8080")))
-        print(f"listening on port {port}; Ctrl+C to stop")
+        host = os.environ.get("HOST", "0.0.0.0")
+        runner, port = await _start(app, host, int(os.environ.get("PORT", "8080")))
+        print(f"bot listening on port {port}; Ctrl+C to stop", flush=True)
         try:
+            if send_menu_to is not None:
+                sent = await zapi.send_button_actions(menu(send_menu_to))
+                ids = ", ".join(result.message_id for result in sent)
+                print(f"menu sent to {send_menu_to} as {len(sent)} messages: {ids}", flush=True)
+            if ready is not None:
+                ready.set()
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
 
 
 def main(argv: list[str]) -> None:
-    """``--sandbox``: a self-contained demo; otherwise serve for real."""
+    """``--sandbox``: a self-contained demo; otherwise serve (``--send-menu PHONE``
+    sends the menu first)."""
     if "--sandbox" in argv:
         for body in asyncio.run(try_in_sandbox()):
             print(body)
-    else:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(serve())
+        return
+    phone = argv[argv.index("--send-menu") + 1] if "--send-menu" in argv else None
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(phone))
 
 
 if __name__ == "__main__":

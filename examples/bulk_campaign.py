@@ -1,9 +1,11 @@
 """A bulk campaign from a CSV file, with the library (the ``zapi-async bulk``
 command does the same from the terminal, with a results file and ``--resume``).
 
-Each row of ``campaign.csv`` (phone, name, plan) becomes a personalised message
-with two REPLY buttons. The file is read lazily, so memory stays flat for any
-number of rows; sends are rate limited; every row gets exactly one outcome.
+``campaign.csv`` is a ``zapi-async bulk`` file (columns ``phone``, ``message``,
+``footer``, ``buttons``): each row becomes a personalised message with two REPLY
+buttons. The file is read lazily, so memory stays flat for any number of rows;
+sends are rate limited; every row gets exactly one outcome. The same file works with
+the command: ``zapi-async bulk examples/campaign.csv --rate 5``.
 
 Try it without a Z-API account::
 
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -28,7 +29,6 @@ from pathlib import Path
 from zapi_async import (
     ButtonActionsMessage,
     ReplyButton,
-    ValidationError,
     ZapiClient,
     normalize_phone,
 )
@@ -37,23 +37,31 @@ from zapi_async.sandbox import ZapiSandbox
 CAMPAIGN = Path(__file__).with_name("campaign.csv")
 
 
+def reply_buttons(cell: str) -> list[ReplyButton]:
+    """``reply:ID=LABEL;reply:ID=LABEL`` (the bulk file's form for REPLY buttons)."""
+    buttons = []
+    for spec in filter(None, cell.split(";")):
+        kind, _, rest = spec.partition(":")
+        button_id, _, label = rest.partition("=")
+        if kind != "reply" or not label:
+            raise ValueError(f"not a reply:ID=LABEL button: {spec!r}")
+        buttons.append(ReplyButton(label, id=button_id))
+    return buttons
+
+
 def messages(path: Path) -> Iterator[ButtonActionsMessage]:
     """One message per row, read lazily; bad rows are reported and skipped."""
     with path.open(newline="", encoding="utf-8") as handle:
         for line, row in enumerate(csv.DictReader(handle), 2):
             try:
                 yield ButtonActionsMessage(
-                    # Formatted numbers ("+55 11 99000-0009") are cleaned on purpose.
+                    # Numbers typed by people ("+55 11 99000-0009") are cleaned on purpose.
                     phone=normalize_phone(row["phone"]),
-                    message=f"Hi {row['name']}! Your {row['plan']} plan renews next week. "
-                    "Shall we keep it?",
-                    footer="Reply with a button",
-                    buttons=[
-                        ReplyButton("Yes, renew", id="renew"),
-                        ReplyButton("Talk to us first", id="talk"),
-                    ],
+                    message=row["message"],
+                    footer=row["footer"] or None,
+                    buttons=reply_buttons(row["buttons"]),
                 )
-            except ValidationError as exc:
+            except ValueError as exc:  # ValidationError included
                 print(f"line {line}: skipped: {exc}")
 
 
@@ -77,12 +85,8 @@ async def main(
 
     ``base_url`` (or ``ZAPI_BASE_URL``) points the client elsewhere, e.g. a sandbox.
     """
-    async with ZapiClient(
-        os.environ["ZAPI_INSTANCE_ID"],
-        os.environ["ZAPI_TOKEN"],
-        client_token=os.environ.get("ZAPI_CLIENT_TOKEN"),
-        base_url=base_url or os.environ.get("ZAPI_BASE_URL", "https://api.z-api.io"),
-    ) as zapi:
+    client = ZapiClient.from_env(base_url=base_url) if base_url else ZapiClient.from_env()
+    async with client as zapi:
         statuses = await run_campaign(zapi, path, rate=rate)
     print(dict(statuses))
     return statuses

@@ -7,11 +7,14 @@ Try it without a Z-API account::
     python examples/fastapi_bot.py --sandbox
 
 Run it for real (ZAPI_INSTANCE_ID, ZAPI_TOKEN, ZAPI_CLIENT_TOKEN and WEBHOOK_SECRET
-in the environment)::
+in the environment; ZAPI_BASE_URL points it at ``zapi-async sandbox`` instead)::
 
-    uvicorn --factory examples.fastapi_bot:app_from_env --port 8080 --no-access-log
+    uvicorn --factory examples.fastapi_bot:app_from_env --port 8000
 
-and register ``https://<your host>/zapi/<WEBHOOK_SECRET>`` as the webhook.
+and register ``https://<your host>/zapi/<WEBHOOK_SECRET>`` as the webhook. uvicorn's
+access log prints each request's path, secret included; ``app_from_env`` installs a
+:class:`~zapi_async.webhooks.SecretLogFilter` so it shows ``/zapi/***`` (or pass
+``--no-access-log``).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from zapi_async import ButtonActionsMessage, ReplyButton, UrlButton, ZapiClient
 from zapi_async.sandbox import ZapiSandbox
 from zapi_async.webhooks import (
     ReceivedCallback,
+    SecretLogFilter,
     WebhookRouter,
     WebhookSecurity,
     make_fastapi_router,
@@ -56,6 +60,7 @@ def menu(phone: str) -> ButtonActionsMessage:
     )
 
 
+# --8<-- [start:app]
 def build_router(zapi: ZapiClient | None = None) -> WebhookRouter:
     """The bot's behaviour: one answer per REPLY button (``router.client`` replies)."""
     router = WebhookRouter(client=zapi)
@@ -79,24 +84,24 @@ def build_app(router: WebhookRouter, *, secret: str, instance_id: str, **options
 
 
 def app_from_env() -> FastAPI:
-    """The production app: credentials from the environment, one client per process."""
+    """The production app: credentials from the environment, one client per process
+    (opened and closed by the app's lifespan), the secret kept out of access logs."""
     instance_id = os.environ["ZAPI_INSTANCE_ID"]
-    router = build_router()
+    secret = os.environ["WEBHOOK_SECRET"]
+    router = build_router()  # no client yet: the lifespan gives it one
+    SecretLogFilter(secret).install()  # uvicorn's access log shows /zapi/***
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # The client (and its connection pool) lives as long as the server.
-        async with ZapiClient(
-            instance_id,
-            os.environ["ZAPI_TOKEN"],
-            client_token=os.environ.get("ZAPI_CLIENT_TOKEN"),
-        ) as zapi:
+        async with ZapiClient.from_env() as zapi:  # ZAPI_* from the environment
             router.client = zapi
             yield
 
-    return build_app(
-        router, secret=os.environ["WEBHOOK_SECRET"], instance_id=instance_id, lifespan=lifespan
-    )
+    return build_app(router, secret=secret, instance_id=instance_id, lifespan=lifespan)
+
+
+# --8<-- [end:app]
 
 
 async def try_in_sandbox(phone: str = "5511999999999") -> list[dict[str, Any]]:

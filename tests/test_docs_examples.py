@@ -31,7 +31,12 @@ The convention (for everyone writing docs)
     left by the previous block of the same page, for pages that build up an
     example in steps;
   - ``<!-- docs-example: skip: <reason> -->``: do not run (fragments that cannot
-    run anywhere, e.g. production-only settings). A reason is required.
+    run anywhere, e.g. production-only settings). A reason is required;
+  - ``<!-- docs-example: script -->``: a complete program a reader saves and runs
+    with ``python``. It does not run here but in tests/test_docs_scripts.py: as a
+    file, in a subprocess, with ``ZAPI_INSTANCE_ID``, ``ZAPI_TOKEN``,
+    ``ZAPI_CLIENT_TOKEN`` and ``ZAPI_BASE_URL`` pointing at a sandbox, and no
+    harness names. Every block of README.md and docs/index.md is one.
 
 * Blocks check themselves with ``assert``; an exception fails the test, whose id
   is ``<file>:<line of the fence>``. Warnings are errors here too, so an unclosed
@@ -65,7 +70,7 @@ HARNESS_CLIENT_TOKEN = "DOCS-CLIENT-TOKEN"
 _FENCE_OPEN = re.compile(r"^(?P<indent>\s*)```(?:python|py)\s*$")
 _FENCE_CLOSE = re.compile(r"^\s*```\s*$")
 _MARKER = re.compile(r"^\s*<!--\s*docs-example:\s*(?P<kind>[\w-]+)(?P<rest>.*?)\s*-->\s*$")
-_KINDS = ("sandbox", "continue", "skip")
+_KINDS = ("sandbox", "continue", "skip", "script")
 #: Names an async block finds defined.
 HARNESS_NAMES = ("sandbox", "zapi", "instance_id", "token", "client_token", "base_url")
 
@@ -162,6 +167,8 @@ def chains() -> list[list[Block]]:
         if not path.exists():
             continue
         for block in blocks_of(path):
+            if block.marker == "script":
+                continue  # run as programs by tests/test_docs_scripts.py
             if block.marker == "continue" and groups and groups[-1][0].path == path:
                 groups[-1].append(block)
             else:

@@ -86,3 +86,84 @@ class RestToMarkdown(griffe.Extension):
         """Called by griffe for every object it loads."""
         if obj.docstring is not None:
             obj.docstring.value = rest_to_markdown(obj.docstring.value)
+
+
+def _walk(obj: griffe.Object) -> Any:
+    """``obj`` and every object defined under it (aliases, i.e. imports, skipped)."""
+    yield obj
+    for member in obj.members.values():
+        if not member.is_alias:
+            yield from _walk(member)  # type: ignore[arg-type]
+
+
+def _comment_docstring(attr: griffe.Object) -> str | None:
+    """The ``#:`` comment lines just above ``attr`` (Sphinx's attribute docs)."""
+    lines = attr.module.lines
+    index = (attr.lineno or 1) - 2
+    found: list[str] = []
+    while index >= 0 and lines[index].lstrip().startswith("#:"):
+        found.insert(0, lines[index].lstrip()[2:].strip())
+        index -= 1
+    return "\n".join(found) or None
+
+
+def _helper_function(cls: griffe.Object, name: str, lineno: int | None) -> griffe.Function:
+    """The method a ``SendHelper`` descriptor makes, as griffe sees a ``def``."""
+    import importlib  # noqa: PLC0415
+    import inspect  # noqa: PLC0415
+
+    runtime: Any = importlib.import_module(cls.module.path)
+    for part in cls.path.removeprefix(cls.module.path + ".").split("."):
+        runtime = getattr(runtime, part)
+    function = getattr(runtime, name)
+    signature = inspect.signature(function)
+    parameters = []
+    for index, parameter in enumerate(signature.parameters.values()):
+        kind = (
+            griffe.ParameterKind.positional_or_keyword
+            if index == 0
+            else griffe.ParameterKind(parameter.kind.description)
+        )
+        annotation, default = parameter.annotation, parameter.default
+        parameters.append(
+            griffe.Parameter(
+                parameter.name,
+                annotation=None if annotation is inspect.Parameter.empty else str(annotation),
+                kind=kind,
+                default=None if default is inspect.Parameter.empty else repr(default),
+            )
+        )
+    made = griffe.Function(
+        name,
+        lineno=lineno,
+        endlineno=lineno,
+        parameters=griffe.Parameters(*parameters),
+        returns="SendResult",
+    )
+    made.docstring = griffe.Docstring(rest_to_markdown(function.__doc__ or ""), parent=made)
+    made.labels.add("async")
+    return made
+
+
+class SendHelpersAndAliases(griffe.Extension):
+    """Makes the reference show what the source states indirectly: each
+    ``send_x = SendHelper(Model)`` descriptor as the ``async def`` it becomes
+    (signature and docstring taken from the runtime function), and each
+    ``#:``-commented module attribute (the type aliases ``Button``, ``AnyEvent``...)
+    with that comment as its docstring."""
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        """Called by griffe once the whole package is loaded."""
+        if pkg.name != "zapi_async":
+            return
+        for obj in list(_walk(pkg)):
+            if obj.is_attribute and obj.docstring is None:
+                text = _comment_docstring(obj)
+                if text is not None:
+                    obj.docstring = griffe.Docstring(rest_to_markdown(text), parent=obj)
+            if not obj.is_class:
+                continue
+            for name, member in list(obj.members.items()):
+                value = getattr(member, "value", None)
+                if not member.is_alias and str(value).startswith("SendHelper("):
+                    obj.set_member(name, _helper_function(obj, name, member.lineno))

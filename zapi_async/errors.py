@@ -34,6 +34,9 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── WebhookError               (also a ValueError) a webhook body that cannot be parsed
     ├── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
     │                              WebhookRouter
+    ├── CommandLineError           the zapi-async command stops with a message and an
+    │   │                          exit code
+    │   └── QrRenderError          the terminal cannot draw the pairing QR code
     └── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
                                    router bound to a client
 
@@ -43,42 +46,9 @@ are always shown in their redacted form (``/instances/<id>/token/***/send-text``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
-
-__all__ = [
-    "AuthenticationError",
-    "ClientClosedError",
-    "ConfigurationError",
-    "DailyCapReachedError",
-    "DeliveryUnknownError",
-    "DownloadError",
-    "DownloadTimeoutError",
-    "DownloadTooLargeError",
-    "DownloadTypeError",
-    "EventNotBoundError",
-    "InstanceDisconnectedError",
-    "LimiterUnavailableError",
-    "MethodNotAllowedError",
-    "NotSentError",
-    "PartialSendError",
-    "QueueClosedError",
-    "RateLimitedError",
-    "ResponseFormatError",
-    "RouterClosedError",
-    "SendRefusedError",
-    "SentPart",
-    "ServerError",
-    "SettingsError",
-    "UnsupportedMediaTypeError",
-    "ValidationError",
-    "WebhookError",
-    "WireFormatError",
-    "ZapiConnectionError",
-    "ZapiError",
-    "ZapiHTTPError",
-]
 
 
 class SentPart(Protocol):
@@ -383,6 +353,15 @@ class WebhookError(ZapiError, ValueError):
     """A webhook request body that is not a JSON object."""
 
 
+class CommandLineError(ZapiError):
+    """A failure the ``zapi-async`` command reports as one message (no traceback),
+    with the process exit code it ends with (2, a usage or input error, by default)."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        self.exit_code = exit_code
+        super().__init__(message)
+
+
 class RouterClosedError(ZapiError, RuntimeError):
     """:meth:`WebhookRouter.submit` after :meth:`WebhookRouter.aclose`."""
 
@@ -392,15 +371,12 @@ class EventNotBoundError(ZapiError, RuntimeError):
     dispatch it through ``WebhookRouter(client=...)`` or call ``event.bind(client)``."""
 
 
-def error_text(body: Any) -> str | None:
-    """Z-API's human-readable error from a decoded body (``error`` or ``message``)."""
-    if isinstance(body, Mapping):
-        for key in ("error", "message"):
-            value = body.get(key)
-            if isinstance(value, str) and value:
-                return value
-        return None
-    if isinstance(body, str) and body.strip():
-        text = " ".join(body.split())
-        return text[:200]
-    return None
+class QrRenderError(CommandLineError):
+    """``zapi-async qr`` cannot draw the QR code in this terminal (the reason is the
+    message); the command then saves the image instead."""
+
+
+#: Every error class above (in the order of the tree), and :class:`SentPart`.
+__all__ = [
+    n for n, v in list(globals().items()) if isinstance(v, type) and v.__module__ == __name__
+]

@@ -40,7 +40,10 @@ async def test_csv_campaign_sends_and_records_every_row(
         f"done; results in {results_path}\n"
     )
     assert "warning: ignoring unknown column(s): customer\n" in run.stderr
-    assert "progress: 3/3 (100%) sent 3, failed 0, unknown 0 | " in run.stderr
+    assert (
+        "progress: 3/3 (100%) sent 3, failed 0, partial 0, unknown 0, unsent 0, invalid 0 | "
+        in run.stderr
+    )
     by_phone = {m.phone: m for m in sandbox.messages if m.endpoint == "send-text"}
     assert by_phone["5511999990003"].body == {
         "phone": "5511999990003",
@@ -128,7 +131,9 @@ async def test_progress_counts_invalid_rows_in_total_and_done(
     )  # fmt: skip
     assert run.code == 1, run.stderr
     lines = [line for line in run.stderr.splitlines() if line.startswith("progress: ")]
-    assert lines[-1].startswith("progress: 4/4 (100%) sent 3, failed 0, unknown 0, invalid 1 | ")
+    assert lines[-1].startswith(
+        "progress: 4/4 (100%) sent 3, failed 0, partial 0, unknown 0, unsent 0, invalid 1 | "
+    )
     assert "133%" not in run.stderr
     assert run.stdout.startswith("sent 3, failed 0, partial 0, unknown 0, unsent 0, invalid 1;")
 

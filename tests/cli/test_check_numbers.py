@@ -163,7 +163,7 @@ async def test_bulk_check_numbers_skips_numbers_without_whatsapp(
         "check-numbers: 1 number(s) without WhatsApp will be skipped",
     ]
     assert run.stdout.startswith(
-        "sent 3, failed 0, partial 0, unknown 0, unsent 0, invalid 1, no WhatsApp 1; "
+        "sent 3, failed 0, partial 0, unknown 0, unsent 0, invalid 1, no_whatsapp 1; "
     )
     assert sorted(m.phone for m in sandbox.messages) == [
         "120363019502650977-group", "5511999990001", "5511999990003",

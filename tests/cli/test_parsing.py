@@ -157,20 +157,24 @@ def test_plain_progress_prints_every_interval() -> None:
         tally.add(status)
         progress.update(tally, rate=1.0)
     progress.close(tally)
+    counts = "partial 0, unknown 0, unsent 0, invalid 0"
     assert stream.getvalue().splitlines() == [
-        "progress: 2/10 (20%) sent 1, failed 1, unknown 0 | 1.0 msg/s | ETA 0:00:08",
-        "progress: 3/10 (30%) sent 2, failed 1, unknown 0 | 1.0 msg/s | ETA 0:00:07",
+        f"progress: 2/10 (20%) sent 1, failed 1, {counts} | 1.0 msg/s | ETA 0:00:08",
+        f"progress: 3/10 (30%) sent 2, failed 1, {counts} | 1.0 msg/s average | ETA 0:00:07",
     ]
 
 
 def test_plain_progress_counts_invalid_rows_and_never_passes_100_percent() -> None:
     stream = io.StringIO()
-    progress = PlainProgress(stream, interval=60.0, clock=lambda: 0.0)
+    now = [0.0]
+    progress = PlainProgress(stream, interval=60.0, clock=lambda: now[0])
     tally = Tally(total=4)  # 3 rows to send + 1 invalid row
     for status in ("invalid", "sent", "sent", "sent"):
         tally.add(status)
         progress.update(tally, rate=2.0)
+    now[0] = 2.0
     progress.close(tally)
     assert stream.getvalue() == (
-        "progress: 4/4 (100%) sent 3, failed 0, unknown 0, invalid 1 | 2.0 msg/s | ETA 0:00:00\n"
+        "progress: 4/4 (100%) sent 3, failed 0, partial 0, unknown 0, unsent 0, invalid 1 | "
+        "1.5 msg/s average | ETA 0:00:00\n"
     )

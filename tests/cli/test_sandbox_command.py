@@ -117,12 +117,16 @@ async def test_flags_configure_the_standalone_sandbox(tmp_path: Path) -> None:
         "env client token": 400,
     }
     assert served.banner[0].startswith("Z-API sandbox listening on http://127.0.0.1:")
+    base_url = served.banner[0].removeprefix("Z-API sandbox listening on ")
     assert served.banner[1:] == [
         "  instance id : FLAG-INSTANCE",
         "  token       : (the one you passed)",
         "  Client-Token: required",
         "  webhooks to : https://bot.example/zapi/***?***",
         f"  inspector   : {served.inspector_url}",
+        "  in another terminal, to use it:",
+        f"    export ZAPI_INSTANCE_ID=FLAG-INSTANCE ZAPI_BASE_URL={base_url}"
+        "  # and your ZAPI_TOKEN and ZAPI_CLIENT_TOKEN",
         "Press Ctrl+C to stop.",
     ]
     assert served.message_id == await _first_message_id(7)  # --seed drives the ids
@@ -162,11 +166,15 @@ async def test_without_flags_or_environment_the_public_defaults_apply(tmp_path: 
         tokens={"defaults": (DEFAULT_TOKEN, None)},
     )
     assert served.statuses == {"defaults": 200}
+    base_url = served.banner[0].removeprefix("Z-API sandbox listening on ")
     assert served.banner[1:] == [
         f"  instance id : {DEFAULT_INSTANCE_ID}",
         f"  token       : {DEFAULT_TOKEN}",
         "  Client-Token: not required",
         f"  inspector   : {served.inspector_url}",
+        "  in another terminal, to use it:",
+        f"    export ZAPI_INSTANCE_ID={DEFAULT_INSTANCE_ID} ZAPI_TOKEN={DEFAULT_TOKEN} "
+        f"ZAPI_BASE_URL={base_url}",
         "Press Ctrl+C to stop.",
     ]
 

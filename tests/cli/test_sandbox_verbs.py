@@ -263,8 +263,11 @@ async def test_inspector_port_and_no_inspector(tmp_path: Path) -> None:
     port = closed_port()
     async with standalone("--inspector-port", str(port), cwd=tmp_path) as served:
         assert served.inspector_url == f"http://127.0.0.1:{port}/"
-        assert served.banner[-2:] == [
+        assert served.banner[-4:] == [
             f"  inspector   : {served.inspector_url}",
+            "  in another terminal, to use it:",
+            f"    export ZAPI_INSTANCE_ID=SANDBOX ZAPI_TOKEN=sandbox-token "
+            f"ZAPI_BASE_URL={served.base_url}",
             "Press Ctrl+C to stop.",
         ]
         async with aiohttp.ClientSession() as http, http.get(served.inspector_url) as page:

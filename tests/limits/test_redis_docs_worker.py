@@ -26,15 +26,6 @@ def worker_script() -> str:
     return script
 
 
-def busiest_second(arrivals: list[float]) -> int:
-    most, start = 0, 0
-    for end, at in enumerate(arrivals):
-        while at - arrivals[start] >= 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
-
-
 @pytest.mark.slow
 async def test_four_copies_of_the_documented_worker_share_50_per_second(
     tmp_path: Path, redis_server: RedisServer, redis: Redis
@@ -76,5 +67,11 @@ async def test_four_copies_of_the_documented_worker_share_50_per_second(
     arrivals = sorted(m.monotonic for m in sandbox.messages)
     assert len(arrivals) == 200
     assert len({m.phone for m in sandbox.messages}) == 200
-    # Shared: at most rate + burst in any second, never 4 x 50.
-    assert busiest_second(arrivals) <= 50 + 5 + 2
+    # Shared: 200 messages at 50/s (burst 5) take at least 3.9 s of grants; four
+    # separate budgets would finish in about 1 s. Arrival times at the sandbox bunch
+    # up when the machine is loaded (a starved event loop reads several requests at
+    # once), so the per-second count is not a stable measure of the limiter here;
+    # the span of the whole run is (load only makes it longer), with 20% slack for
+    # the first arrival's delay.
+    span = arrivals[-1] - arrivals[0]
+    assert span >= 0.8 * (200 - 5) / 50, f"200 sends took only {span:.2f}s"

@@ -24,7 +24,8 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, TextIO
 
@@ -56,7 +57,7 @@ from .config import (
     auth_advice,
 )
 from .input import BadRow, InputRow, Normalizer, detect_format, read_rows
-from .progress import Progress, Tally, make_progress
+from .progress import Progress, Tally, make_progress, print_summary, watch_pacing
 
 __all__ = ["SKIP_ON_RESUME", "BulkOptions", "load_results", "run_bulk"]
 
@@ -111,11 +112,20 @@ def load_results(path: Path, warn: Any = print) -> dict[int, tuple[str, str | No
 class _ResultsWriter:
     """Appends one JSON line per input and keeps the tally."""
 
-    def __init__(self, handle: IO[str], tally: Tally, progress: Progress) -> None:
+    def __init__(
+        self,
+        handle: IO[str],
+        tally: Tally,
+        progress: Progress,
+        rate: Callable[[], float] = lambda: 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.handle = handle
         self.tally = tally
         self.progress = progress
-        self.rate = 0.0
+        self.rate = rate
+        self.clock = clock
+        self.last_result = clock()
 
     def write(self, line: int, status: str, **fields: Any) -> None:
         record = {"line": line, "status": status}
@@ -123,7 +133,8 @@ class _ResultsWriter:
         self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.handle.flush()
         self.tally.add(status)
-        self.progress.update(self.tally, self.rate)
+        self.last_result = self.clock()
+        self.progress.update(self.tally, self.rate())
 
     def row(self, row: InputRow, status: str, **fields: Any) -> None:
         phone, original = row.message.phone, row.original_phone
@@ -248,7 +259,6 @@ class _Campaign:
             self.writer.row(row, "sent", **_ids(results))
         finally:
             self.in_flight.pop(row.line, None)
-            self.writer.rate = self.queue.stats.rate
 
 
 def _validate(
@@ -336,7 +346,7 @@ async def run_bulk(
     sendable, invalid, skip = _validate(options, fmt, done, err)
     # Invalid rows get a record (and count as done) in this run: count them in the total.
     total = sendable + invalid
-    tally = Tally(total=total, skipped=len(skip))
+    tally = Tally(total=total, skipped=len(skip), check_numbers=options.check_numbers)
     async with ZapiClient(
         credentials.instance_id,
         credentials.token,
@@ -362,9 +372,12 @@ async def run_bulk(
         )
         mode = "w" if options.overwrite else "a"
         with options.results_path.open(mode, encoding="utf-8") as handle:
-            writer = _ResultsWriter(handle, tally, progress)
+            writer = _ResultsWriter(handle, tally, progress, lambda: queue.stats.rate)
             campaign = _Campaign(queue, writer, credentials, skip, err)
             campaign.no_whatsapp = no_whatsapp
+            watcher = watch_pacing(
+                options.pacing, lambda: queue.stats, lambda: writer.last_result, progress, tally
+            )
             loop = asyncio.get_running_loop()
             # Not available on Windows or outside the main thread: Ctrl-C then aborts.
             with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -372,33 +385,12 @@ async def run_bulk(
             try:
                 await campaign.run(read_rows(options.input, fmt, normalize=options.normalize))
             finally:
+                if watcher is not None:
+                    watcher.cancel()
                 progress.close(tally)
                 with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(signal.SIGINT)
-    _summary(options, tally, out, err)
+    print_summary(tally, options.results_path, out, err)
     if campaign.exit_code is not None:
         return campaign.exit_code
-    not_sent = tally.failed + tally.partial + tally.unknown + tally.unsent + tally.invalid
-    return EXIT_FAILED if not_sent else EXIT_OK
-
-
-def _summary(options: BulkOptions, tally: Tally, out: TextIO, err: TextIO) -> None:
-    print(
-        f"sent {tally.sent}, failed {tally.failed}, partial {tally.partial}, "
-        f"unknown {tally.unknown}, unsent {tally.unsent}, invalid {tally.invalid}"
-        f"{f', no WhatsApp {tally.no_whatsapp}' if options.check_numbers else ''}; "
-        f"skipped {tally.skipped} already done; results in {options.results_path}",
-        file=out,
-    )
-    if tally.failed or tally.unsent:
-        print(
-            "hint: run the same command with --resume to send the failed and unsent "
-            "messages (sent ones are skipped)",
-            file=err,
-        )
-    if tally.unknown or tally.partial:
-        print(
-            "hint: 'unknown' and 'partial' messages may have reached the recipient and "
-            "are not resent by --resume; add --resend-unknown to resend 'unknown' ones",
-            file=err,
-        )
+    return EXIT_FAILED if tally.not_sent else EXIT_OK

@@ -27,8 +27,9 @@ import attrs
 from ..client import ZapiClient
 from ..errors import AuthenticationError, ValidationError, ZapiError
 from ..limits.rate import RateLimiter, Unlimited
-from ..models._checks import check_phone_number, normalize_phone
+from ..models._checks import check_phone_number
 from ..models.chat_ids import ChatKind, chat_kind
+from ..models.phones import normalize_phone
 from ..models.setup import PhoneCheck
 from .config import EXIT_FAILED, EXIT_OK, CliError, Credentials
 from .input import BadRow, InputRow, detect_format

@@ -22,7 +22,7 @@ from ..environment import (
     ENV_TOKEN,
     Credentials,
 )
-from ..errors import AuthenticationError, ConfigurationError
+from ..errors import AuthenticationError, CommandLineError, ConfigurationError
 
 __all__ = [
     "ENV_BASE_URL",
@@ -56,12 +56,8 @@ EXIT_UNAVAILABLE = 4
 EXIT_INTERRUPTED = 130
 
 
-class CliError(Exception):
-    """A failure the CLI reports as one message (no traceback) and an exit code."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
-        self.exit_code = exit_code
-        super().__init__(message)
+#: The CLI's own error (defined with the rest of the tree in :mod:`zapi_async.errors`).
+CliError = CommandLineError
 
 
 def read_credentials_file(path: Path, warn: Callable[[str], None]) -> dict[str, str]:

@@ -14,6 +14,8 @@ import struct
 import zlib
 from collections.abc import Sequence
 
+from ..errors import QrRenderError
+
 __all__ = [
     "QrRenderError",
     "modules_from_text",
@@ -30,10 +32,6 @@ QUIET_ZONE = 2
 _DARK_BELOW = 128
 
 Matrix = list[list[bool]]
-
-
-class QrRenderError(Exception):
-    """The QR code cannot be drawn (the reason is the message)."""
 
 
 def _paeth(a: int, b: int, c: int) -> int:

@@ -17,7 +17,6 @@ from ..errors import (
     ServerError,
     UnsupportedMediaTypeError,
     ZapiHTTPError,
-    error_text,
 )
 from ..wire.codec import loads
 from .redaction import Redactor
@@ -39,6 +38,20 @@ _CLIENT_TOKEN_ERRORS = ("null not allowed", "client-token", "client token")
 MAX_JSON_DEPTH = 100
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _BINARY_TYPES = ("image/", "application/octet-stream")
+
+
+def error_text(body: Any) -> str | None:
+    """Z-API's human-readable error from a decoded body (``error`` or ``message``)."""
+    if isinstance(body, Mapping):
+        for key in ("error", "message"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return None
+    if isinstance(body, str) and body.strip():
+        text = " ".join(body.split())
+        return text[:200]
+    return None
 
 
 def _nesting_within(value: Any, limit: int) -> bool:

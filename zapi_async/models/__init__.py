@@ -4,7 +4,6 @@ Validated at construction (:class:`~zapi_async.ValidationError` names the field 
 the rule); no I/O and nothing of cattrs here: their JSON lives in :mod:`zapi_async.wire`.
 """
 
-from ._checks import normalize_phone
 from .actions import (
     DeleteMessage,
     ForwardMessage,
@@ -51,6 +50,7 @@ from .media import (
 )
 from .messages import ButtonActionsMessage, Message, SendResult
 from .payments import OtpButtonMessage, PixButtonMessage, PixKeyType
+from .phones import normalize_phone
 from .places import Contact, ContactMessage, ContactsMessage, LinkMessage, LinkType, LocationMessage
 from .setup import (
     DeviceInfo,

@@ -10,17 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 
+from .deliveries import WebhookDelivery
 from .errors import SandboxError
 from .instance import IdFactory
 from .payloads import CALL_NOTIFICATIONS, echo_content, lid_for, received_payload
 from .records import RecordedMessage
-
-if TYPE_CHECKING:
-    from .webhook_sender import WebhookDelivery
 
 __all__ = ["SystemWebhooks"]
 

@@ -10,7 +10,13 @@ from typing import Any
 from .webhook_sender import redact_url
 from .zapi_sandbox import ZapiSandbox
 
-__all__ = ["DEFAULT_INSTANCE_ID", "DEFAULT_TOKEN", "run_sandbox", "serve_sandbox"]
+__all__ = [
+    "DEFAULT_INSTANCE_ID",
+    "DEFAULT_TOKEN",
+    "export_line",
+    "run_sandbox",
+    "serve_sandbox",
+]
 
 #: Credentials of a standalone sandbox when none are given (public, not secrets).
 DEFAULT_INSTANCE_ID = "SANDBOX"
@@ -35,7 +41,25 @@ def _announce(sandbox: ZapiSandbox, default_token: bool, echo: Callable[[str], A
                 f"  warning     : the inspector is reachable on {sandbox.host}: anyone who can "
                 "reach it can read the chats and make the sandbox POST webhooks"
             )
+    echo("  in another terminal, to use it:")
+    echo(f"    {export_line(sandbox, default_token)}")
     echo("Press Ctrl+C to stop.")
+
+
+def export_line(sandbox: ZapiSandbox, default_token: bool) -> str:
+    """The ``export`` line pointing ``ZAPI_*`` at ``sandbox`` (secrets you passed are
+    left for you to add, never printed)."""
+    names = [f"ZAPI_INSTANCE_ID={sandbox.instance_id}"]
+    if default_token:
+        names.append(f"ZAPI_TOKEN={DEFAULT_TOKEN}")
+    names.append(f"ZAPI_BASE_URL={sandbox.base_url}")
+    yours = [] if default_token else ["ZAPI_TOKEN"]
+    if sandbox.client_token:
+        yours.append("ZAPI_CLIENT_TOKEN")
+    line = "export " + " ".join(names)
+    if yours:
+        line += f"  # and your {' and '.join(yours)}"
+    return line
 
 
 def _inspector_port(port: int, inspector_port: int | None) -> int:

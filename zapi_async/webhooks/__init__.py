@@ -82,6 +82,7 @@ from ..models.events import (
 from ..models.kinds import MessageKind, NotificationType
 from .aiohttp_app import make_aiohttp_app, make_aiohttp_handler
 from .dedup import DedupStore, InMemoryDedupStore, RedisDedupStore
+from .log_filter import SecretLogFilter
 from .parsing import parse_webhook
 from .router import WebhookRouter
 from .security import WebhookSecurity
@@ -141,6 +142,7 @@ __all__ = [
     "ReviewOrderContent",
     "ReviewProduct",
     "RouterClosedError",
+    "SecretLogFilter",
     "SendPaymentContent",
     "StatusImageContent",
     "StickerContent",
