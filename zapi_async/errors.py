@@ -32,8 +32,11 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── WebhookError               (also a ValueError) a webhook body that cannot be parsed
     ├── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
     │                              WebhookRouter
-    └── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
-                                   router bound to a client
+    ├── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
+    │                              router bound to a client
+    └── CampaignError              a campaign in Redis cannot be created or used as asked
+        ├── CampaignNotFoundError  (also a LookupError) no campaign of that name
+        └── CampaignExistsError    a campaign of that name exists (or its input changed)
 
 Messages and ``args`` never contain the instance token or the Client-Token: endpoints
 are always shown in their redacted form (``/instances/<id>/token/***/send-text``).
@@ -47,6 +50,9 @@ from typing import Any, Protocol
 
 __all__ = [
     "AuthenticationError",
+    "CampaignError",
+    "CampaignExistsError",
+    "CampaignNotFoundError",
     "ClientClosedError",
     "DailyCapReachedError",
     "DeliveryUnknownError",
@@ -374,6 +380,18 @@ class RouterClosedError(ZapiError, RuntimeError):
 class EventNotBoundError(ZapiError, RuntimeError):
     """``event.reply_text()`` (or ``reply``/``react``) on an event not bound to a client:
     dispatch it through ``WebhookRouter(client=...)`` or call ``event.bind(client)``."""
+
+
+class CampaignError(ZapiError):
+    """A campaign (:mod:`zapi_async.campaigns`) cannot be created or used as asked."""
+
+
+class CampaignNotFoundError(CampaignError, LookupError):
+    """No campaign of that name in this Redis."""
+
+
+class CampaignExistsError(CampaignError):
+    """A campaign of that name exists already, with other settings or other input."""
 
 
 def error_text(body: Any) -> str | None:
