@@ -133,12 +133,57 @@ return result
 """
 
 # KEYS: lease keys to try, in order. ARGV: worker, ttl (ms).
-# Takes the first free lease; returns its position (1-based) or 0.
+# Takes the first lease that is free (or already ours: a retried call whose reply
+# was lost); returns its position (1-based) or 0.
 LEASE = """
 for i, key in ipairs(KEYS) do
-  if redis.call('SET', key, ARGV[1], 'NX', 'PX', ARGV[2]) then return i end
+  local owner = redis.call('GET', key)
+  if owner == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2])
+    return i
+  end
+  if not owner then
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+    return i
+  end
 end
 return 0
+"""
+
+# KEYS: creation lock, meta, left, then one stream per partition used.
+# ARGV: token, written before, written after, digest, lock ttl (ms), then per
+# message: position in KEYS of its stream, its partition, index, envelope, tag
+# ('' = none). One batch of a creation, all or nothing; a retry of a batch already
+# written (its reply was lost) changes nothing.
+WRITE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'lock' end
+if redis.call('HGET', KEYS[2], 'written') ~= ARGV[2] then return 'skip' end
+for i = 6, #ARGV, 5 do
+  local stream = KEYS[tonumber(ARGV[i])]
+  if ARGV[i + 4] == '' then
+    redis.call('XADD', stream, '*', 's', ARGV[i + 2], 'm', ARGV[i + 3])
+  else
+    redis.call('XADD', stream, '*', 's', ARGV[i + 2], 'm', ARGV[i + 3], 't', ARGV[i + 4])
+  end
+  redis.call('HINCRBY', KEYS[3], ARGV[i + 1], 1)
+end
+redis.call('HSET', KEYS[2], 'written', ARGV[3], 'digest', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return 'ok'
+"""
+
+# KEYS: stream. ARGV: group, consumer.
+# Our oldest entry not acknowledged yet, else the next one nobody read, else false.
+# A retry of a call whose reply was lost returns the same entry, so entries are
+# handled in order even then.
+READ = """
+local mine = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1,
+                        'STREAMS', KEYS[1], '0')
+if mine and mine[1] and #mine[1][2] > 0 and mine[1][2][1][2] then return mine[1][2][1] end
+local new = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1,
+                       'STREAMS', KEYS[1], '>')
+if new and new[1] and #new[1][2] > 0 then return new[1][2][1] end
+return false
 """
 
 # KEYS: lease. ARGV: worker, ttl (ms). Renews a lease still ours (1), else 0.

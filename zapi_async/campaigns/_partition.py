@@ -9,7 +9,7 @@ from ..errors import ZapiError
 from ..models.messages import SendResult
 from ..wire import to_wire
 from ..wire.codec import dumps
-from ._keys import GROUP, LEASE, RECORD, RELEASE, RENEW, START, CampaignKeys
+from ._keys import GROUP, LEASE, READ, RECORD, RELEASE, RENEW, START, CampaignKeys
 
 __all__ = ["Entry", "PartitionOps"]
 
@@ -62,6 +62,7 @@ class PartitionOps:
         self._lease = redis.register_script(LEASE)
         self._renew = redis.register_script(RENEW)
         self._release = redis.register_script(RELEASE)
+        self._read = redis.register_script(READ)
 
     async def lease_one(self, partitions: list[int], ttl: float) -> int | None:
         """Take the first free lease among ``partitions``; its partition, or ``None``."""
@@ -101,14 +102,14 @@ class PartitionOps:
         return entries
 
     async def read_next(self, partition: int) -> Entry | None:
-        """The next entry nobody has read yet, or ``None``."""
-        reply = await self.redis.xreadgroup(
-            GROUP, self.worker, {self.keys.stream(partition): ">"}, count=1
-        )
-        for _stream, items in reply or []:
-            for eid, fields in items:
-                return Entry(partition, eid, fields)
-        return None
+        """Our oldest entry not acknowledged yet, else the next one nobody has read,
+        else ``None`` (one script: a retried call whose reply was lost cannot skip
+        an entry)."""
+        reply = await self._read(keys=[self.keys.stream(partition)], args=[GROUP, self.worker])
+        if not reply:
+            return None
+        entry_id, flat = reply
+        return Entry(partition, entry_id, dict(zip(flat[::2], flat[1::2], strict=True)))
 
     async def start(self, entry: Entry) -> str:
         """Mark the attempt started, before the first request goes out.
@@ -160,7 +161,7 @@ class PartitionOps:
             f"worker {who} started sending this message and went silent before recording "
             "the outcome; it may or may not have been delivered (not resent)"
         )
-        body = outcome_json("unknown", self.worker, error=error)
+        body = outcome_json("unknown", who, error=error)
         await self.record(entry, "unknown", body, reclaimed=who)
         return True
 

@@ -32,7 +32,7 @@ from ..limits.pacing import PacingProfile
 from ..models.messages import Message, SendResult
 from ..wire import from_wire, message_from_envelope, message_to_envelope
 from ..wire.codec import dumps, loads
-from ._keys import GROUP, REGISTRY, CampaignKeys
+from ._keys import GROUP, REGISTRY, WRITE, CampaignKeys
 from ._partition import PartitionOps, outcome_json
 from .records import CampaignItem, CampaignResult, CampaignStatus
 
@@ -388,28 +388,23 @@ async def _write(
 ) -> None:
     chain = ""
     index = 0
+    written_before = written
     pending: list[tuple[int, int, bytes, str | None]] = []
 
+    script = redis.register_script(WRITE)
+
     async def flush() -> None:
-        nonlocal pending
-        async with redis.pipeline(transaction=True) as pipe:
-            await pipe.watch(lock)
-            if _text(await pipe.get(lock) or b"") != token:
-                raise CampaignExistsError(f"lost the creation lock of campaign {keys.name!r}")
-            pipe.multi()
-            per_partition: dict[int, int] = {}
-            for seq, p, envelope, tag in pending:
-                fields: dict[str, Any] = {"s": seq, "m": envelope}
-                if tag is not None:
-                    fields["t"] = tag
-                pipe.xadd(keys.stream(p), fields)
-                per_partition[p] = per_partition.get(p, 0) + 1
-            for p, n in per_partition.items():
-                pipe.hincrby(keys.left, str(p), n)
-            pipe.hset(keys.meta, mapping={"written": str(index), "digest": chain})
-            pipe.pexpire(lock, ttl)
-            await pipe.execute()
-        pending = []
+        nonlocal pending, written_before
+        streams = sorted({p for _, p, _, _ in pending})
+        position = {p: n for n, p in enumerate(streams, 4)}
+        args: list[Any] = [token, written_before, index, chain, ttl]
+        for seq, p, envelope, tag in pending:
+            args += [position[p], p, seq, envelope, tag or ""]
+        keys_ = [lock, keys.meta, keys.left, *(keys.stream(p) for p in streams)]
+        verdict = _text(await script(keys=keys_, args=args))
+        if verdict == "lock":
+            raise CampaignExistsError(f"lost the creation lock of campaign {keys.name!r}")
+        pending, written_before = [], index
 
     async for item in _aiter(messages):
         message, tag = (item.message, item.tag) if isinstance(item, CampaignItem) else (item, None)

@@ -128,13 +128,22 @@ class _StartMark:
 @attrs.define
 class _Campaign:
     keys: CampaignKeys
-    ops: PartitionOps
+    redis: Any
+    worker: str
     partitions: int
     instances: list[str]
     rate: float | None
     burst: int
     profile: PacingProfile | None
     state: str = "ready"
+    ops: dict[int, PartitionOps] = attrs.Factory(dict)
+
+    def ops_for(self, slot: int) -> PartitionOps:
+        """The Redis calls as slot ``slot``: its own consumer, lease owner and attempt id."""
+        ops = self.ops.get(slot)
+        if ops is None:
+            ops = self.ops[slot] = PartitionOps(self.redis, self.keys, f"{self.worker}/{slot}")
+        return ops
 
 
 class Worker:
@@ -191,7 +200,7 @@ class Worker:
         self._campaigns: dict[str, _Campaign] = {}
         self._clients: dict[str, ZapiClient | None] = {}
         self._limiters: dict[tuple[str, str], list[Limiter]] = {}
-        self._held: set[tuple[str, int]] = set()
+        self._held: set[tuple[str, int, int]] = set()  # campaign, partition, slot
         self._down = False
         self._held_back: dict[str, float] = {}  # instance name -> loop time to retry at
 
@@ -209,7 +218,7 @@ class Worker:
         """Work until :meth:`stop` (or, with ``exit_when_idle``, until nothing is left)."""
         renewer = asyncio.create_task(self._renew_leases(), name=f"zapi-campaign-renew-{self.id}")
         try:
-            await asyncio.gather(*(self._slot() for _ in range(self.concurrency)))
+            await asyncio.gather(*(self._slot(n) for n in range(self.concurrency)))
         finally:
             renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -225,11 +234,11 @@ class Worker:
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._stop.wait(), seconds)
 
-    async def _slot(self) -> None:
+    async def _slot(self, slot: int) -> None:
         delay = self.retry_delay
         while not self.stopping:
             try:
-                picked = await self._pick()
+                picked = await self._pick(slot)
                 self._redis_back()
                 delay = self.retry_delay
                 if picked is None:
@@ -239,7 +248,7 @@ class Worker:
                 elif picked is False:
                     await self._sleep(self.poll_interval)
                 else:
-                    await self._work(*picked)
+                    await self._work(*picked, slot)
             except self._errors as exc:
                 self._redis_gone(exc)
                 await self._sleep(delay)
@@ -255,7 +264,8 @@ class Worker:
             keys = CampaignKeys(name)
             known = self._campaigns[name] = _Campaign(
                 keys=keys,
-                ops=PartitionOps(self.redis, keys, self.id),
+                redis=self.redis,
+                worker=self.id,
                 partitions=int(meta["partitions"]),
                 instances=list(loads(meta["instances"])),
                 rate=float(meta["rate"]) if meta.get("rate") else None,
@@ -265,7 +275,7 @@ class Worker:
         known.state = meta["state"]
         return known
 
-    async def _pick(self) -> tuple[_Campaign, int] | bool | None:
+    async def _pick(self, slot: int) -> tuple[_Campaign, int] | bool | None:
         """A campaign and a partition whose lease we took; False: work exists but
         none is free now; None: no work left for this worker."""
         names = [
@@ -274,6 +284,7 @@ class Worker:
         random.shuffle(names)
         busy = False
         now = asyncio.get_running_loop().time()
+        held = {(name, partition) for name, partition, _ in self._held}
         for name in names:
             if self.only is not None and name not in self.only:
                 continue
@@ -290,9 +301,9 @@ class Worker:
             if not usable:
                 continue
             busy = True
-            free = [p for p in usable if (name, p) not in self._held]
+            free = [p for p in usable if (name, p) not in held]
             random.shuffle(free)
-            got = await campaign.ops.lease_one(free, self.idle_timeout)
+            got = await campaign.ops_for(slot).lease_one(free, self.idle_timeout)
             if got is not None:
                 return campaign, got
         return False if busy else None
@@ -323,12 +334,12 @@ class Worker:
     async def _renew_leases(self) -> None:
         while True:
             await asyncio.sleep(self.idle_timeout / 3)
-            for name, partition in list(self._held):
+            for name, partition, slot in list(self._held):
                 campaign = self._campaigns.get(name)
                 if campaign is None:
                     continue
                 try:
-                    if not await campaign.ops.renew(partition, self.idle_timeout):
+                    if not await campaign.ops_for(slot).renew(partition, self.idle_timeout):
                         logger.warning(
                             "worker %s lost the lease of %s partition %d", self.id, name, partition
                         )
@@ -337,31 +348,34 @@ class Worker:
 
     # -- working a partition ---------------------------------------------------------
 
-    async def _work(self, campaign: _Campaign, partition: int) -> None:
-        held = (campaign.keys.name, partition)
+    async def _work(self, campaign: _Campaign, partition: int, slot: int) -> None:
+        held = (campaign.keys.name, partition, slot)
+        ops = campaign.ops_for(slot)
         self._held.add(held)
         try:
             if campaign.state == "cancelled":
-                await drain_partition(campaign.ops, partition)
+                await drain_partition(ops, partition)
                 return
-            for entry in await campaign.ops.claim_pending(partition):
-                if await campaign.ops.settle_claimed(entry):
+            for entry in await ops.claim_pending(partition):
+                if await ops.settle_claimed(entry):
                     self.stats.reclaimed += 1
                     continue
-                if not await self._send(campaign, entry):
+                if not await self._send(campaign, ops, entry):
                     return
             for _ in range(self.batch):
                 if self.stopping:
                     return
-                entry = await campaign.ops.read_next(partition)
-                if entry is None or not await self._send(campaign, entry):
+                entry = await ops.read_next(partition)
+                if entry is None or not await self._send(campaign, ops, entry):
                     return
         finally:
             self._held.discard(held)
             with contextlib.suppress(*self._errors):
-                await campaign.ops.release(partition)
+                await ops.release(partition)
 
-    def _limiters_for(self, campaign: _Campaign, instance: str, client: ZapiClient) -> list[Limiter]:
+    def _limiters_for(
+        self, campaign: _Campaign, instance: str, client: ZapiClient
+    ) -> list[Limiter]:
         key = (instance, campaign.keys.name)
         limiters = self._limiters.get(key)
         if limiters is None:
@@ -377,7 +391,7 @@ class Worker:
             self._limiters[key] = limiters
         return limiters
 
-    async def _send(self, campaign: _Campaign, entry: Entry) -> bool:
+    async def _send(self, campaign: _Campaign, ops: PartitionOps, entry: Entry) -> bool:
         """Send one entry and record its outcome; False: leave the partition now
         (the entry stays pending for whoever owns it next)."""
         instance = campaign.instances[entry.partition % len(campaign.instances)]
@@ -387,9 +401,9 @@ class Worker:
         try:
             parts = client.plan(message_from_envelope(loads(entry.envelope)))
         except ZapiError as exc:
-            await self._record(campaign, entry, "failed", error=exc)
+            await self._record(ops, entry, "failed", error=exc)
             return True
-        mark = _StartMark(campaign.ops, entry, self)
+        mark = _StartMark(ops, entry, self)
         limiter = ChainedLimiter(*self._limiters_for(campaign, instance, client), mark)
         task = asyncio.ensure_future(client.send_parts(parts, limiter=limiter))
         stopped = asyncio.ensure_future(self._stop.wait())
@@ -406,18 +420,18 @@ class Worker:
             raise
         except _NotStarted as refused:
             if refused.verdict in ("done", "cancelled"):
-                await self._record(campaign, entry, "unsent", error="the campaign was cancelled")
+                await self._record(ops, entry, "unsent", error="the campaign was cancelled")
                 return True
             return False
         except (DailyCapReachedError, LimiterUnavailableError) as exc:
             if mark.started:
-                await self._record(campaign, entry, classify(exc), error=exc)
+                await self._record(ops, entry, classify(exc), error=exc)
                 return True
             self._hold_back(instance, exc)
             return False
         except ZapiError as exc:
             sent = list(exc.sent) if isinstance(exc, PartialSendError) else []
-            await self._record(campaign, entry, classify(exc), results=sent, error=exc)
+            await self._record(ops, entry, classify(exc), results=sent, error=exc)
             return True
         except self._errors:
             if mark.started:  # cannot happen: the mark is the last Redis call before sending
@@ -427,11 +441,11 @@ class Worker:
             if not mark.started:
                 raise
             logger.exception("unexpected error sending message %d", entry.index)
-            await self._record(campaign, entry, "failed", error=exc)
+            await self._record(ops, entry, "failed", error=exc)
             return True
         finally:
             stopped.cancel()
-        await self._record(campaign, entry, "sent", results=results)
+        await self._record(ops, entry, "sent", results=results)
         return True
 
     def _hold_back(self, instance: str, error: BaseException) -> None:
@@ -441,18 +455,18 @@ class Worker:
 
     async def _record(
         self,
-        campaign: _Campaign,
+        ops: PartitionOps,
         entry: Entry,
         status: str,
         *,
         results: list[Any] | None = None,
         error: BaseException | str | None = None,
     ) -> None:
-        body = outcome_json(status, self.id, results=results or [], error=error)
+        body = outcome_json(status, ops.worker, results=results or [], error=error)
         delay = self.retry_delay
         while True:  # an outcome seen is never dropped: wait for Redis as long as it takes
             try:
-                await campaign.ops.record(entry, status, body, attempt=self.id)
+                await ops.record(entry, status, body, attempt=ops.worker)
                 break
             except self._errors as exc:
                 self._redis_gone(exc)
