@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from .campaign_args import COMMANDS as CAMPAIGN_COMMANDS
+from .campaign_args import add_campaign_parsers
 from .config import EXIT_INTERRUPTED, EXIT_OK, CliError, Credentials, load_credentials
 
 __all__ = ["build_parser", "main"]
@@ -265,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_send_actions(commands, common)
     _add_bulk(commands, common)
     _add_sandbox(commands)
+    add_campaign_parsers(commands, common)
     commands.add_parser("demo", help="run the demo against the embedded fake Z-API")
     return parser
 
@@ -337,6 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_send_actions(args, out, err)
         if args.command == "bulk":
             return _run_bulk(args, out, err)
+        if args.command in CAMPAIGN_COMMANDS:
+            from .campaign_commands import run_campaign_command  # noqa: PLC0415
+
+            return run_campaign_command(args, out, err)
         if args.command == "demo":
             from .demo import main as demo  # noqa: PLC0415
 
