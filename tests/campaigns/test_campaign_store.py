@@ -137,6 +137,7 @@ async def test_pause_resume_and_cancel(redis: Redis, sandbox: ZapiSandbox) -> No
     assert (await worker.run()).recorded == {}  # paused: idle
     assert await campaign.resume() == "ready"
     assert await campaign.cancel() == "cancelled"
+    assert await campaign.resume() == "cancelled"  # too late
     status = await campaign.status()
     assert (status.unsent, status.pending, status.done) == (20, 0, True)
     assert sandbox.messages == []

@@ -130,7 +130,7 @@ def check_exactly_once(results: list[CampaignResult], sandbox: ZapiSandbox, tota
 async def test_three_workers_one_killed_and_replaced(
     redis: Redis, sandbox: ZapiSandbox, procs: Procs
 ) -> None:
-    total, rate = 400, 40.0
+    total, rate = 320, 40.0
     sandbox.fault_plan = FaultPlan(
         error_rate=0.05, latency=lambda rng: rng.uniform(0.01, 0.04)
     )  # 500s: failed, not retried
@@ -138,7 +138,7 @@ async def test_three_workers_one_killed_and_replaced(
     for n in range(3):
         await procs.start(f"w{n}")
     procs.release()
-    await wait_for_accepted(sandbox, 150)
+    await wait_for_accepted(sandbox, 120)
     procs.processes["w0"].send_signal(signal.SIGKILL)
     await procs.start("w3", wait=False)
     summaries: list[Any] = []

@@ -18,6 +18,8 @@ worker looks their credentials up in its own environment
 (``pip install 'zapi-async[redis]'``). See docs/multiprocess.md ("Campaigns at scale").
 """
 
+from ._attempt import WorkerStats
+from .create import create_campaign, partition_of
 from .records import (
     CampaignItem,
     CampaignResult,
@@ -25,8 +27,9 @@ from .records import (
     InstanceCredentials,
     credentials_from_env,
 )
-from .store import Campaign, create_campaign, partition_of
-from .worker import DEFAULT_IDLE_TIMEOUT, Worker, WorkerStats, run_worker
+from .run import run_worker
+from .store import Campaign
+from .worker import DEFAULT_IDLE_TIMEOUT, Worker
 
 __all__ = [
     "DEFAULT_IDLE_TIMEOUT",

@@ -11,7 +11,7 @@ from ..wire import to_wire
 from ..wire.codec import dumps
 from ._keys import GROUP, LEASE, READ, RECORD, RELEASE, RENEW, START, CampaignKeys
 
-__all__ = ["Entry", "PartitionOps"]
+__all__ = ["Entry", "PartitionOps", "describe", "outcome_json", "redis_errors"]
 
 #: Entries claimed from a silent worker per XAUTOCLAIM call.
 CLAIM_COUNT = 100
@@ -171,3 +171,11 @@ def describe(error: BaseException) -> str:
     if isinstance(error, ZapiError):
         return f"{type(error).__name__}: {error}"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def redis_errors() -> tuple[type[BaseException], ...]:
+    """The errors of an unreachable (or hung) Redis."""
+    from redis.exceptions import ConnectionError as RedisConnectionError  # noqa: PLC0415
+    from redis.exceptions import TimeoutError as RedisTimeoutError  # noqa: PLC0415
+
+    return (RedisConnectionError, RedisTimeoutError, OSError)

@@ -11,17 +11,10 @@ them. For each message it marks the attempt started in Redis *before* the first
 request goes out (after the shared rate limiter let it through) and records the
 outcome after, in one script that also acknowledges the entry.
 
-A worker that dies stops renewing its leases; after ``idle_timeout`` seconds
-another worker takes the partition over. Entries whose attempt never started are
-sent; an entry whose attempt had started is reported ``unknown`` and never sent
-again (the :class:`~zapi_async.DeliveryUnknownError` rule). If the silent worker
-was only cut off from Redis and later records what it saw, that replaces the
-``unknown``.
-
-``stop()`` (SIGTERM in the CLI) lets sends already started finish and be
-recorded, withdraws the rest (they stay in Redis for the next owner) and gives
-the leases back. While Redis is unreachable a worker pauses, retries with
-backoff and logs it; an outcome it holds is kept until it can be written.
+A dead worker's partitions are taken over after ``idle_timeout`` seconds: entries
+whose attempt never started are sent, those whose attempt had started become
+``unknown`` (never resent). ``stop()`` finishes the sends started and gives the
+rest back. See docs/multiprocess.md.
 """
 
 from __future__ import annotations
@@ -33,30 +26,24 @@ import random
 import secrets
 import socket
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-
-import attrs
+from typing import Any, Literal
 
 from ..client import ZapiClient
-from ..errors import (
-    DailyCapReachedError,
-    LimiterUnavailableError,
-    PartialSendError,
-    ZapiError,
-)
-from ..limits.pacing import PacingProfile
+from ..errors import DailyCapReachedError, LimiterUnavailableError, PartialSendError, ZapiError
 from ..limits.rate import ChainedLimiter, Limiter
 from ..limits.redis_limiter import RedisRateLimiter
 from ..models.messages import SendResult
 from ..sending.outcomes import classify
 from ..wire import message_from_envelope
 from ..wire.codec import loads
+from ._attempt import NotStarted, StartMark, WorkerCampaign, WorkerStats
 from ._keys import REGISTRY, CampaignKeys
-from ._partition import Entry, PartitionOps, describe, outcome_json
+from ._partition import Entry, PartitionOps, describe, outcome_json, redis_errors
+from .create import profile_from_json
 from .records import InstanceCredentials, credentials_from_env
-from .store import _decode_hash, drain_partition, profile_from_json
+from .store import _decode_hash, drain_partition
 
-__all__ = ["DEFAULT_IDLE_TIMEOUT", "CredentialsSource", "Worker", "WorkerStats", "run_worker"]
+__all__ = ["DEFAULT_IDLE_TIMEOUT", "CredentialsSource", "Worker"]
 
 logger = logging.getLogger("zapi_async.campaigns")
 
@@ -67,83 +54,6 @@ DEFAULT_BATCH = 20
 
 #: Names an instance -> its credentials (``None``: this worker cannot send for it).
 CredentialsSource = Callable[[str], "InstanceCredentials | None"]
-
-
-def _redis_errors() -> tuple[type[BaseException], ...]:
-    from redis.exceptions import ConnectionError as RedisConnectionError  # noqa: PLC0415
-    from redis.exceptions import TimeoutError as RedisTimeoutError  # noqa: PLC0415
-
-    return (RedisConnectionError, RedisTimeoutError, OSError)
-
-
-@attrs.define
-class WorkerStats:
-    """What one worker did: outcomes it recorded by status, ``reclaimed`` entries it
-    took over from silent workers, ``redis_outages`` it waited out."""
-
-    worker: str
-    recorded: dict[str, int] = attrs.Factory(dict)
-    reclaimed: int = 0
-    redis_outages: int = 0
-
-
-class _NotStarted(Exception):
-    """The start mark was refused: the message was not sent."""
-
-    def __init__(self, verdict: str) -> None:
-        super().__init__(verdict)
-        self.verdict = verdict
-
-
-class _StartMark:
-    """The last limiter before a request: marks the attempt started in Redis, once."""
-
-    __slots__ = ("entry", "marking", "ops", "started", "worker")
-
-    def __init__(self, ops: PartitionOps, entry: Entry, worker: Worker) -> None:
-        self.ops = ops
-        self.entry = entry
-        self.worker = worker
-        self.started = False
-        self.marking = False
-
-    async def acquire(self) -> None:
-        if self.started:
-            return
-        if self.worker.stopping:
-            raise _NotStarted("stopping")
-        self.marking = True
-        try:
-            verdict = await self.ops.start(self.entry)
-        finally:
-            self.marking = False
-        if verdict != "ok":
-            raise _NotStarted(verdict)
-        self.started = True
-
-    async def pause(self, seconds: float) -> None:
-        return None
-
-
-@attrs.define
-class _Campaign:
-    keys: CampaignKeys
-    redis: Any
-    worker: str
-    partitions: int
-    instances: list[str]
-    rate: float | None
-    burst: int
-    profile: PacingProfile | None
-    state: str = "ready"
-    ops: dict[int, PartitionOps] = attrs.Factory(dict)
-
-    def ops_for(self, slot: int) -> PartitionOps:
-        """The Redis calls as slot ``slot``: its own consumer, lease owner and attempt id."""
-        ops = self.ops.get(slot)
-        if ops is None:
-            ops = self.ops[slot] = PartitionOps(self.redis, self.keys, f"{self.worker}/{slot}")
-        return ops
 
 
 class Worker:
@@ -196,16 +106,13 @@ class Worker:
         self.stats = WorkerStats(self.id)
         self.stopping = False
         self._stop = asyncio.Event()
-        self._errors = _redis_errors()
-        self._campaigns: dict[str, _Campaign] = {}
+        self._errors = redis_errors()
+        self._campaigns: dict[str, WorkerCampaign] = {}
         self._clients: dict[str, ZapiClient | None] = {}
         self._limiters: dict[tuple[str, str], list[Limiter]] = {}
         self._held: set[tuple[str, int, int]] = set()  # campaign, partition, slot
         self._down = False
         self._held_back: dict[str, float] = {}  # instance name -> loop time to retry at
-
-    def __repr__(self) -> str:
-        return f"Worker({self.id!r}, concurrency={self.concurrency})"
 
     def stop(self) -> None:
         """Finish sends already started, withdraw the rest, give the leases back."""
@@ -248,13 +155,14 @@ class Worker:
                 elif picked is False:
                     await self._sleep(self.poll_interval)
                 else:
-                    await self._work(*picked, slot)
+                    campaign, partition = picked
+                    await self._work(campaign, partition, slot)
             except self._errors as exc:
                 self._redis_gone(exc)
                 await self._sleep(delay)
                 delay = min(delay * 2, self.max_retry_delay)
 
-    async def _campaign(self, name: str) -> _Campaign | None:
+    async def _campaign(self, name: str) -> WorkerCampaign | None:
         known = self._campaigns.get(name)
         meta = _decode_hash(await self.redis.hgetall(CampaignKeys(name).meta))
         if not meta:
@@ -262,7 +170,7 @@ class Worker:
             return None
         if known is None:
             keys = CampaignKeys(name)
-            known = self._campaigns[name] = _Campaign(
+            known = self._campaigns[name] = WorkerCampaign(
                 keys=keys,
                 redis=self.redis,
                 worker=self.id,
@@ -275,7 +183,7 @@ class Worker:
         known.state = meta["state"]
         return known
 
-    async def _pick(self, slot: int) -> tuple[_Campaign, int] | bool | None:
+    async def _pick(self, slot: int) -> tuple[WorkerCampaign, int] | Literal[False] | None:
         """A campaign and a partition whose lease we took; False: work exists but
         none is free now; None: no work left for this worker."""
         names = [
@@ -308,7 +216,7 @@ class Worker:
                 return campaign, got
         return False if busy else None
 
-    def _can_send(self, campaign: _Campaign, partition: int, now: float) -> bool:
+    def _can_send(self, campaign: WorkerCampaign, partition: int, now: float) -> bool:
         instance = campaign.instances[partition % len(campaign.instances)]
         if self._held_back.get(instance, 0.0) > now:
             return False
@@ -348,7 +256,7 @@ class Worker:
 
     # -- working a partition ---------------------------------------------------------
 
-    async def _work(self, campaign: _Campaign, partition: int, slot: int) -> None:
+    async def _work(self, campaign: WorkerCampaign, partition: int, slot: int) -> None:
         held = (campaign.keys.name, partition, slot)
         ops = campaign.ops_for(slot)
         self._held.add(held)
@@ -365,8 +273,8 @@ class Worker:
             for _ in range(self.batch):
                 if self.stopping:
                     return
-                entry = await ops.read_next(partition)
-                if entry is None or not await self._send(campaign, ops, entry):
+                unread = await ops.read_next(partition)
+                if unread is None or not await self._send(campaign, ops, unread):
                     return
         finally:
             self._held.discard(held)
@@ -374,7 +282,7 @@ class Worker:
                 await ops.release(partition)
 
     def _limiters_for(
-        self, campaign: _Campaign, instance: str, client: ZapiClient
+        self, campaign: WorkerCampaign, instance: str, client: ZapiClient
     ) -> list[Limiter]:
         key = (instance, campaign.keys.name)
         limiters = self._limiters.get(key)
@@ -391,7 +299,7 @@ class Worker:
             self._limiters[key] = limiters
         return limiters
 
-    async def _send(self, campaign: _Campaign, ops: PartitionOps, entry: Entry) -> bool:
+    async def _send(self, campaign: WorkerCampaign, ops: PartitionOps, entry: Entry) -> bool:
         """Send one entry and record its outcome; False: leave the partition now
         (the entry stays pending for whoever owns it next)."""
         instance = campaign.instances[entry.partition % len(campaign.instances)]
@@ -403,7 +311,7 @@ class Worker:
         except ZapiError as exc:
             await self._record(ops, entry, "failed", error=exc)
             return True
-        mark = _StartMark(ops, entry, self)
+        mark = StartMark(ops, entry, self)
         limiter = ChainedLimiter(*self._limiters_for(campaign, instance, client), mark)
         task = asyncio.ensure_future(client.send_parts(parts, limiter=limiter))
         stopped = asyncio.ensure_future(self._stop.wait())
@@ -418,7 +326,7 @@ class Worker:
                     return False
                 raise
             raise
-        except _NotStarted as refused:
+        except NotStarted as refused:
             if refused.verdict in ("done", "cancelled"):
                 await self._record(ops, entry, "unsent", error="the campaign was cancelled")
                 return True
@@ -433,10 +341,6 @@ class Worker:
             sent = list(exc.sent) if isinstance(exc, PartialSendError) else []
             await self._record(ops, entry, classify(exc), results=sent, error=exc)
             return True
-        except self._errors:
-            if mark.started:  # cannot happen: the mark is the last Redis call before sending
-                raise
-            raise
         except Exception as exc:
             if not mark.started:
                 raise
@@ -491,32 +395,3 @@ class Worker:
         if self._down:
             self._down = False
             logger.warning("worker %s: Redis reachable again; resuming", self.id)
-
-
-async def run_worker(
-    redis_url: str,
-    *,
-    stop: asyncio.Event | None = None,
-    **options: Any,
-) -> WorkerStats:
-    """Run a :class:`Worker` on the Redis at ``redis_url`` until ``stop`` is set (or,
-    with ``exit_when_idle=True``, until no work is left); other keyword options as
-    for :class:`Worker`. Returns its :class:`WorkerStats`."""
-    from redis.asyncio import Redis  # noqa: PLC0415 (optional extra)
-
-    redis = Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=5)
-    worker = Worker(redis, **options)
-    watcher: asyncio.Task[Any] | None = None
-    if stop is not None:
-
-        async def watch() -> None:
-            await stop.wait()
-            worker.stop()
-
-        watcher = asyncio.create_task(watch())
-    try:
-        return await worker.run()
-    finally:
-        if watcher is not None:
-            watcher.cancel()
-        await redis.aclose()

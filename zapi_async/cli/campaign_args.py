@@ -47,8 +47,7 @@ def _redis_option(parser: argparse.ArgumentParser) -> None:
         metavar="URL",
         default=default,
         required=default is None,
-        help="the Redis holding the campaigns, e.g. redis://host:6379/0 "
-        "(default: $ZAPI_REDIS_URL)",
+        help="the Redis holding the campaigns, e.g. redis://host:6379/0 (default: $ZAPI_REDIS_URL)",
     )
 
 

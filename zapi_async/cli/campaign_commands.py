@@ -191,9 +191,7 @@ def _credentials_source(args: argparse.Namespace, err: TextIO) -> Any:
             return credentials_from_env("default", values)
         if name == "default":
             try:
-                found = load_credentials(
-                    os.environ, file=args.credentials, base_url=args.base_url
-                )
+                found = load_credentials(os.environ, file=args.credentials, base_url=args.base_url)
             except CliError as exc:
                 print(f"worker: instance 'default': {exc}", file=err)
                 return None

@@ -6,8 +6,10 @@ document's extension is a path segment). An *envelope* adds both::
 
     >>> from zapi_async import TextMessage
     >>> envelope = message_to_envelope(TextMessage("5511999999999", "hi"))
-    >>> envelope
-    {'kind': 'TextMessage', 'endpoint': 'send-text', 'body': {'phone': '5511999999999', 'message': 'hi'}}
+    >>> envelope["kind"], envelope["endpoint"]
+    ('TextMessage', 'send-text')
+    >>> envelope["body"]
+    {'phone': '5511999999999', 'message': 'hi'}
     >>> message_from_envelope(envelope) == TextMessage("5511999999999", "hi")
     True
 
@@ -80,7 +82,7 @@ def message_from_envelope(envelope: Any) -> Message:
         raise WireFormatError(f"unknown message kind {kind!r} @ $.kind")
     if not isinstance(body, dict) or not isinstance(endpoint, str):
         raise WireFormatError("expected an object with endpoint and body @ $")
-    field = _PATH_FIELDS.get(kind)
+    field = _PATH_FIELDS.get(str(kind))
     if field is not None:
         body = {**body, field: endpoint.rpartition("/")[2]}
     message: Message = from_wire(body, cls)
