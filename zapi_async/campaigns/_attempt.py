@@ -39,7 +39,7 @@ class NotStarted(Exception):
 class StartMark:
     """The last limiter before a request: marks the attempt started in Redis, once."""
 
-    __slots__ = ("entry", "marking", "ops", "started", "worker")
+    __slots__ = ("entry", "marking", "ops", "started", "uncertain", "worker")
 
     def __init__(self, ops: PartitionOps, entry: Entry, worker: Worker) -> None:
         self.ops = ops
@@ -47,6 +47,8 @@ class StartMark:
         self.worker = worker
         self.started = False
         self.marking = False
+        #: The start call failed on the way: Redis may hold our mark (we sent nothing).
+        self.uncertain = False
 
     async def acquire(self) -> None:
         if self.started:
@@ -56,6 +58,9 @@ class StartMark:
         self.marking = True
         try:
             verdict = await self.ops.start(self.entry)
+        except BaseException:
+            self.uncertain = True
+            raise
         finally:
             self.marking = False
         if verdict != "ok":

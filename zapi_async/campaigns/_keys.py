@@ -102,6 +102,16 @@ if redis.call('HGET', KEYS[4], ARGV[2]) == ARGV[1] then return 'ok' end
 return 'started'
 """
 
+# KEYS: started, outcome, counts. ARGV: index, attempt.
+# Takes back a start mark of an attempt that sent nothing.
+UNSTART = """
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 0 end
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('HINCRBY', KEYS[3], 'in_flight', -1)
+return 1
+"""
+
 # KEYS: outcome, started, reclaimed, counts, left, stream.
 # ARGV: index, status, outcome JSON, attempt ('' = none), partition, group, entry id,
 #       reclaimed attempt ('' = not a reclaim).

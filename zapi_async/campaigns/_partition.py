@@ -9,7 +9,17 @@ from ..errors import ZapiError
 from ..models.messages import SendResult
 from ..wire import to_wire
 from ..wire.codec import dumps
-from ._keys import GROUP, LEASE, READ, RECORD, RELEASE, RENEW, START, CampaignKeys
+from ._keys import (
+    GROUP,
+    LEASE,
+    READ,
+    RECORD,
+    RELEASE,
+    RENEW,
+    START,
+    UNSTART,
+    CampaignKeys,
+)
 
 __all__ = ["Entry", "PartitionOps", "describe", "outcome_json", "redis_errors"]
 
@@ -63,6 +73,7 @@ class PartitionOps:
         self._renew = redis.register_script(RENEW)
         self._release = redis.register_script(RELEASE)
         self._read = redis.register_script(READ)
+        self._unstart = redis.register_script(UNSTART)
 
     async def lease_one(self, partitions: list[int], ttl: float) -> int | None:
         """Take the first free lease among ``partitions``; its partition, or ``None``."""
@@ -127,6 +138,14 @@ class PartitionOps:
         verdict = await self._start(keys=keys, args=[self.worker, entry.index])
         return verdict.decode() if isinstance(verdict, bytes) else str(verdict)
 
+    async def unstart(self, entry: Entry) -> None:
+        """Take back our start mark of an entry we did not send (the start call's
+        reply was lost), unless an outcome was written meanwhile."""
+        await self._unstart(
+            keys=[self.keys.started, self.keys.outcome, self.keys.counts],
+            args=[entry.index, self.worker],
+        )
+
     async def record(
         self, entry: Entry, status: str, outcome: bytes, *, attempt: str = "", reclaimed: str = ""
     ) -> int:
@@ -154,9 +173,9 @@ class PartitionOps:
         if outcome[0] is not None:
             await self.record(entry, "unknown", b"")  # acks only: an outcome exists
             return True
-        if attempt is None:
+        who = None if attempt is None else attempt.decode()
+        if who is None or who == self.worker:  # never started, or started by us: not sent
             return False
-        who = attempt.decode()
         error = (
             f"worker {who} started sending this message and went silent before recording "
             "the outcome; it may or may not have been delivered (not resent)"

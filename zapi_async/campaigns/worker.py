@@ -25,7 +25,7 @@ import logging
 import random
 import secrets
 import socket
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from ..client import ZapiClient
@@ -223,12 +223,7 @@ class Worker:
         if instance not in self._clients:
             credentials = self._credentials(instance)
             if credentials is None:
-                logger.warning(
-                    "worker %s has no credentials for instance %r; leaving its messages "
-                    "to other workers",
-                    self.id,
-                    instance,
-                )
+                logger.warning("worker %s has no credentials for instance %r", self.id, instance)
                 self._clients[instance] = None
             else:
                 self._clients[instance] = ZapiClient(
@@ -343,6 +338,8 @@ class Worker:
             return True
         except Exception as exc:
             if not mark.started:
+                if mark.uncertain:
+                    await self._retry(ops.unstart, entry)
                 raise
             logger.exception("unexpected error sending message %d", entry.index)
             await self._record(ops, entry, "failed", error=exc)
@@ -367,29 +364,32 @@ class Worker:
         error: BaseException | str | None = None,
     ) -> None:
         body = outcome_json(status, ops.worker, results=results or [], error=error)
+        # An outcome seen is never dropped: wait for Redis as long as it takes.
+        await self._retry(ops.record, entry, status, body, attempt=ops.worker)
+        self.stats.recorded[status] = self.stats.recorded.get(status, 0) + 1
+
+    # -- Redis outages ---------------------------------------------------------------
+
+    async def _retry(self, call: Callable[..., Awaitable[Any]], *args: Any, **kwargs: Any) -> Any:
+        """``call`` until Redis answers (backing off), however long that takes."""
         delay = self.retry_delay
-        while True:  # an outcome seen is never dropped: wait for Redis as long as it takes
+        while True:
             try:
-                await ops.record(entry, status, body, attempt=ops.worker)
-                break
+                result = await call(*args, **kwargs)
             except self._errors as exc:
                 self._redis_gone(exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.max_retry_delay)
-        self._redis_back()
-        self.stats.recorded[status] = self.stats.recorded.get(status, 0) + 1
-
-    # -- Redis outages ---------------------------------------------------------------
+            else:
+                self._redis_back()
+                return result
 
     def _redis_gone(self, error: BaseException) -> None:
         if not self._down:
             self._down = True
             self.stats.redis_outages += 1
-            logger.warning(
-                "worker %s: Redis unreachable (%s); pausing and retrying, nothing is lost",
-                self.id,
-                describe(error),
-            )
+            text = "worker %s: Redis unreachable (%s); pausing and retrying, nothing is lost"
+            logger.warning(text, self.id, describe(error))
 
     def _redis_back(self) -> None:
         if self._down:
