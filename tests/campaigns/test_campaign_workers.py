@@ -130,7 +130,7 @@ def check_exactly_once(results: list[CampaignResult], sandbox: ZapiSandbox, tota
 async def test_three_workers_one_killed_and_replaced(
     redis: Redis, sandbox: ZapiSandbox, procs: Procs
 ) -> None:
-    total, rate = 320, 40.0
+    total, rate = 250, 25.0
     sandbox.fault_plan = FaultPlan(
         error_rate=0.05, latency=lambda rng: rng.uniform(0.01, 0.04)
     )  # 500s: failed, not retried
@@ -138,7 +138,7 @@ async def test_three_workers_one_killed_and_replaced(
     for n in range(3):
         await procs.start(f"w{n}")
     procs.release()
-    await wait_for_accepted(sandbox, 120)
+    await wait_for_accepted(sandbox, 90)
     procs.processes["w0"].send_signal(signal.SIGKILL)
     await procs.start("w3", wait=False)
     summaries: list[Any] = []
@@ -157,12 +157,9 @@ async def test_three_workers_one_killed_and_replaced(
     assert len(unknown) <= 4
     assert {str(r.worker).split("/")[0] for r in unknown} <= {"w0"}
     assert all("went silent" in str(r.error) for r in unknown)
-    assert {str(r.worker).split("/")[0] for r in results if r.status == "sent"} == {
-        "w0",
-        "w1",
-        "w2",
-        "w3",
-    }
+    # The replacement may or may not get work: the survivors take over too.
+    senders = {str(r.worker).split("/")[0] for r in results if r.status == "sent"}
+    assert {"w0", "w1", "w2"} <= senders <= {"w0", "w1", "w2", "w3"}
     assert status.failed == sum(1 for r in sandbox.requests if r.status == 500)
     # The shared budget: no 5 s stretch of requests above the rate (+5%), and the
     # rate held (-5%) through the kill and the takeover, up to the tail where too
