@@ -135,11 +135,8 @@ async def test_sigterm_finishes_the_send_under_way_and_gives_the_rest_back(
     )
     # Sends under way were finished and recorded; the rest wait, none lost or unknown.
     assert (status["in_flight"], status["unknown"], status["failed"]) == (0, 0, 0)
-    assert status["sent"] == len(sandbox.messages), (
-        run.stdout,
-        run.stderr,
-        [m.text for m in sandbox.messages],
-    )
+    # (one row per phone; the buttons row is two requests)
+    assert status["sent"] == len({m.phone for m in sandbox.messages})
     assert status["pending"] == 41 - status["sent"] > 0
     sandbox.faults.set_latency(None)
     again = await run_cli(
