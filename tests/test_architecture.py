@@ -34,12 +34,13 @@ LAYERS: dict[str, int] = {
     "http": 7,
     "sending": 8,
     "client": 9,
-    "cli": 10,
-    "webhooks": 10,
-    "pytest_plugin": 10,
-    "sandbox": 10,
-    "__init__": 11,
-    "__main__": 11,
+    "campaigns": 10,
+    "cli": 11,
+    "webhooks": 11,
+    "pytest_plugin": 11,
+    "sandbox": 11,
+    "__init__": 12,
+    "__main__": 12,
 }
 #: Rooms whose modules must not import anything of the library outside themselves.
 ISOLATED = {"sandbox"}

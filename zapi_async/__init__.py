@@ -12,6 +12,9 @@ from .client import ZapiClient
 from .config import PoolLimits, Timeouts
 from .errors import (
     AuthenticationError,
+    CampaignError,
+    CampaignExistsError,
+    CampaignNotFoundError,
     ClientClosedError,
     ConfigurationError,
     DailyCapReachedError,
@@ -117,6 +120,9 @@ __version__ = "0.1.0.dev0"
 
 # Server-side pieces load on first use: a bot that only sends never imports aiohttp.web.
 _LAZY = {
+    "Campaign": "campaigns",
+    "create_campaign": "campaigns",
+    "run_worker": "campaigns",
     "ZapiSandbox": "sandbox",
     "WebhookRouter": "webhooks",
     "WebhookSecurity": "webhooks",
@@ -148,6 +154,10 @@ __all__ = [
     "ButtonListVideoMessage",
     "ButtonPolicy",
     "CallButton",
+    "Campaign",
+    "CampaignError",
+    "CampaignExistsError",
+    "CampaignNotFoundError",
     "CarouselCard",
     "CarouselMessage",
     "CarouselPolicy",
@@ -241,10 +251,12 @@ __all__ = [
     "chat_kind",
     "check_carousel",
     "check_compliant",
+    "create_campaign",
     "from_wire",
     "is_compliant",
     "normalize_phone",
     "parse_webhook",
+    "run_worker",
     "send_many",
     "split",
     "to_wire",

@@ -37,8 +37,11 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── CommandLineError           the zapi-async command stops with a message and an
     │   │                          exit code
     │   └── QrRenderError          the terminal cannot draw the pairing QR code
-    └── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
-                                   router bound to a client
+    ├── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
+    │                              router bound to a client
+    └── CampaignError              a campaign in Redis cannot be created or used as asked
+        ├── CampaignNotFoundError  (also a LookupError) no campaign of that name
+        └── CampaignExistsError    a campaign of that name exists (or its input changed)
 
 Messages and ``args`` never contain the instance token or the Client-Token: endpoints
 are always shown in their redacted form (``/instances/<id>/token/***/send-text``).
@@ -376,7 +379,21 @@ class QrRenderError(CommandLineError):
     message); the command then saves the image instead."""
 
 
+class CampaignError(ZapiError):
+    """A campaign (:mod:`zapi_async.campaigns`) cannot be created or used as asked."""
+
+
+class CampaignNotFoundError(CampaignError, LookupError):
+    """No campaign of that name in this Redis."""
+
+
+class CampaignExistsError(CampaignError):
+    """A campaign of that name exists already, with other settings or other input."""
+
+
 #: Every error class above (in the order of the tree), and :class:`SentPart`.
 __all__ = [
-    n for n, v in list(globals().items()) if isinstance(v, type) and v.__module__ == __name__
+    name
+    for name, value in list(globals().items())
+    if getattr(value, "__module__", None) == __name__
 ]
