@@ -18,7 +18,9 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── ZapiConnectionError        the request never reached Z-API (safe to retry)
     ├── DeliveryUnknownError       (also a TimeoutError) the request may have reached Z-API
     ├── PartialSendError           a split message failed after some parts were sent
-    ├── ClientClosedError          (also a RuntimeError) the client was closed
+    ├── ClientClosedError          (also a RuntimeError) the client (or its borrowed
+    │                              session) was closed, or is used from another loop
+    ├── UnexpectedSendError        a send raised outside this tree (a bug): ``failed``
     ├── NotSentError               held back before sending: Z-API never saw it
     │   ├── QueueClosedError       submit() on a closed SendQueue, or closed before sending
     │   ├── DailyCapReachedError   the pacing profile's daily cap is reached
@@ -68,6 +70,7 @@ __all__ = [
     "SentPart",
     "ServerError",
     "SettingsError",
+    "UnexpectedSendError",
     "UnsupportedMediaTypeError",
     "ValidationError",
     "WebhookError",
@@ -270,6 +273,19 @@ class PartialSendError(ZapiError):
 
 class ClientClosedError(ZapiError, RuntimeError):
     """The :class:`~zapi_async.ZapiClient` was closed; create a new one."""
+
+
+class UnexpectedSendError(ZapiError):
+    """A send raised an exception outside this tree (a bug in the library, a hook or
+    the environment). :class:`~zapi_async.SendQueue` and ``send_many`` report it as a
+    ``failed`` outcome instead of stopping; the original exception is ``__cause__``
+    and ``error``, its type and message are in ``reason``."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+        self.reason = f"{type(error).__name__}: {error}"
+        super().__init__(f"the send failed unexpectedly: {self.reason}")
+        self.__cause__ = error
 
 
 class NotSentError(ZapiError):
