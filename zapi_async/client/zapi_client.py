@@ -24,10 +24,9 @@ from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
 from ..errors import PartialSendError, SettingsError, ZapiError
 from ..http.responses import refusal_in_send_body
 from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
-from ..http.transport import Transport
+from ..http.transport import Transport, check_credentials
 from ..limits.pacing import PacedLimiter, PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, Unlimited
-from ..models._checks import check_text
 from ..models.carousel import CarouselMessage, CarouselPolicy, check_carousel
 from ..models.messages import ButtonActionsMessage, Message, SendResult
 from ..sending.bulk import send_many
@@ -76,10 +75,7 @@ class ZapiClient(NamedSends, ContentSends, MessageActions, MediaDownloads, Insta
         limiter: Limiter | None = None,
         carousel_policy: CarouselPolicy = CarouselPolicy(),
     ) -> None:
-        check_text("ZapiClient.instance_id", instance_id)
-        check_text("ZapiClient.token", token)
-        if client_token is not None:
-            check_text("ZapiClient.client_token", client_token)
+        check_credentials(instance_id, token, client_token)
         if not base_url.startswith(("http://", "https://")):
             raise SettingsError(
                 f"ZapiClient.base_url should start with http(s)://, but was {base_url!r}"
