@@ -248,12 +248,18 @@ class Transport:
             logger.warning("%s", outcome)
             raise outcome
         status, headers, content_type, raw = outcome
-        decoded = decode_body(raw, content_type)
+        del outcome
+        # Redacted here, once: a body echoing the token (a 404 naming the path, a
+        # proxy's error page) must not reach a result, an error or a frame local.
+        decoded = self.redact.deep(decode_body(raw, content_type))
+        del raw
         error = error_for_status(
             status, decoded, endpoint=display, method=method, headers=headers, redact=self.redact
         )
+        del headers  # a redirect's Location may name the tokenised URL
         logger.debug("%s %s -> HTTP %d", method, display, status)
         if error is not None:
+            del decoded
             raise error
         return decoded
 
