@@ -34,6 +34,8 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── WebhookError               (also a ValueError) a webhook body that cannot be parsed
     ├── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
     │                              WebhookRouter
+    ├── RouterBusyError            (also a RuntimeError) a webhook submitted while the
+    │                              router runs ``max_pending`` handlers already
     └── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
                                    router bound to a client
 
@@ -65,6 +67,7 @@ __all__ = [
     "QueueClosedError",
     "RateLimitedError",
     "ResponseFormatError",
+    "RouterBusyError",
     "RouterClosedError",
     "SendRefusedError",
     "SentPart",
@@ -385,6 +388,12 @@ class WebhookError(ZapiError, ValueError):
 
 class RouterClosedError(ZapiError, RuntimeError):
     """:meth:`WebhookRouter.submit` after :meth:`WebhookRouter.aclose`."""
+
+
+class RouterBusyError(ZapiError, RuntimeError):
+    """:meth:`WebhookRouter.submit` while ``max_pending`` background dispatches are
+    still running: the event is refused (the HTTP adapters answer 503) instead of
+    piling up tasks behind a slow or hanging handler."""
 
 
 class EventNotBoundError(ZapiError, RuntimeError):
