@@ -18,8 +18,8 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── ZapiConnectionError        the request never reached Z-API (safe to retry)
     ├── DeliveryUnknownError       (also a TimeoutError) the request may have reached Z-API
     ├── PartialSendError           a split message failed after some parts were sent
-    ├── ClientClosedError          (also a RuntimeError) the client (or its borrowed
-    │                              session) was closed, or is used from another loop
+    ├── ClientClosedError          (also a RuntimeError) the client (or its session) was
+    │                              closed, or is used from another event loop
     ├── UnexpectedSendError        a send raised outside this tree (a bug): ``failed``
     ├── NotSentError               held back before sending: Z-API never saw it
     │   ├── QueueClosedError       submit() on a closed SendQueue, or closed before sending
@@ -34,8 +34,7 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── WebhookError               (also a ValueError) a webhook body that cannot be parsed
     ├── RouterClosedError          (also a RuntimeError) a webhook submitted to a closed
     │                              WebhookRouter
-    ├── RouterBusyError            (also a RuntimeError) a webhook submitted while the
-    │                              router runs ``max_pending`` handlers already
+    ├── RouterBusyError            (also a RuntimeError) ``max_pending`` handlers running
     └── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
                                    router bound to a client
 
@@ -45,7 +44,7 @@ are always shown in their redacted form (``/instances/<id>/token/***/send-text``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -279,10 +278,9 @@ class ClientClosedError(ZapiError, RuntimeError):
 
 
 class UnexpectedSendError(ZapiError):
-    """A send raised an exception outside this tree (a bug in the library, a hook or
-    the environment). :class:`~zapi_async.SendQueue` and ``send_many`` report it as a
-    ``failed`` outcome instead of stopping; the original exception is ``__cause__``
-    and ``error``, its type and message are in ``reason``."""
+    """A send raised outside this tree (a bug): a ``failed`` outcome in ``SendQueue``
+    and ``send_many``, never an abort. ``error`` (also ``__cause__``) is the original,
+    ``reason`` its type and message."""
 
     def __init__(self, error: BaseException) -> None:
         self.error = error
@@ -391,25 +389,9 @@ class RouterClosedError(ZapiError, RuntimeError):
 
 
 class RouterBusyError(ZapiError, RuntimeError):
-    """:meth:`WebhookRouter.submit` while ``max_pending`` background dispatches are
-    still running: the event is refused (the HTTP adapters answer 503) instead of
-    piling up tasks behind a slow or hanging handler."""
+    """:meth:`WebhookRouter.submit` while ``max_pending`` dispatches run (adapters: 503)."""
 
 
 class EventNotBoundError(ZapiError, RuntimeError):
     """``event.reply_text()`` (or ``reply``/``react``) on an event not bound to a client:
     dispatch it through ``WebhookRouter(client=...)`` or call ``event.bind(client)``."""
-
-
-def error_text(body: Any) -> str | None:
-    """Z-API's human-readable error from a decoded body (``error`` or ``message``)."""
-    if isinstance(body, Mapping):
-        for key in ("error", "message"):
-            value = body.get(key)
-            if isinstance(value, str) and value:
-                return value
-        return None
-    if isinstance(body, str) and body.strip():
-        text = " ".join(body.split())
-        return text[:200]
-    return None

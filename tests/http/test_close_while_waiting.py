@@ -39,15 +39,13 @@ def hang_first(fake: FakeZapi) -> asyncio.Event:
 async def test_waiting_callers_get_client_closed_error(fake_zapi: FakeZapi) -> None:
     release = hang_first(fake_zapi)
     zapi = one_connection_client(fake_zapi)
-    sends = [
-        asyncio.ensure_future(zapi.send(text(f"551190000000{i}", f"m{i}"))) for i in range(3)
-    ]
+    sends = [asyncio.ensure_future(zapi.send(text(f"551190000000{i}", f"m{i}"))) for i in range(3)]
     await fake_zapi.until(lambda: len(fake_zapi.arrivals) == 1)
     await asyncio.sleep(0)  # let the other two queue for the one connection
     await zapi.close()
     release.set()
     results = await within(asyncio.gather(*sends, return_exceptions=True))
-    waiting = [r for r in results[1:]]
+    waiting = list(results[1:])
     assert all(isinstance(r, ClientClosedError) for r in waiting), results
     assert "waited for a connection; nothing was sent" in str(waiting[0])
     assert len(fake_zapi.arrivals) == 1
@@ -65,7 +63,8 @@ async def test_send_queue_gives_every_message_an_outcome_and_closes(fake_zapi: F
     await within(queue.close())
     assert all(f.done() for f in futures)
     stats = queue.stats
-    assert stats.finished == 6 and stats.in_flight == 0
+    assert stats.finished == 6
+    assert stats.in_flight == 0
     assert all(not w.done() or not w.cancelled() for w in queue._workers)
     for future in futures[1:]:
         with pytest.raises(ClientClosedError):

@@ -4,6 +4,7 @@ closed by its owner and a second event loop give clear errors (issue 19 items 12
 from __future__ import annotations
 
 import asyncio
+
 import aiohttp
 import pytest
 
@@ -40,7 +41,9 @@ def test_credentials_outside_zapis_alphabet_are_refused(
 
 
 def test_zapis_real_shapes_are_taken() -> None:
-    ZapiClient("3C6F0D1E2A4B58C9D7E6F5A4B3C2D1E0", "A1B2C3D4E5F6G7H8I9J0K1L2", client_token="F0ab-_")
+    ZapiClient(
+        "3C6F0D1E2A4B58C9D7E6F5A4B3C2D1E0", "A1B2C3D4E5F6G7H8I9J0K1L2", client_token="F0ab-_"
+    )
 
 
 async def test_a_borrowed_session_closed_by_its_owner_gives_outcomes(fake_zapi: FakeZapi) -> None:

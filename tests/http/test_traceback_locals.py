@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 
 from tests.support.credentials import CLIENT_TOKEN, INSTANCE, TOKEN
-from tests.support.fake_zapi import FakeZapi, error, text
+from tests.support.fake_zapi import FakeZapi, text
 from zapi_async import RetryPolicy, Timeouts, ZapiClient, ZapiError
 
 SECRETS = (TOKEN, CLIENT_TOKEN, f"/token/{TOKEN}/")
@@ -30,9 +30,9 @@ def leaks(exc: BaseException) -> list[str]:
     return [secret for secret in SECRETS if secret in rendered]
 
 
-def answer(status: int, body: str = '{"error": "x"}', **headers: str) -> Callable[
-    [web.Request], Awaitable[web.StreamResponse]
-]:
+def answer(
+    status: int, body: str = '{"error": "x"}', **headers: str
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handler(request: web.Request) -> web.StreamResponse:
         return web.Response(
             status=status, text=body, content_type="application/json", headers=headers

@@ -62,8 +62,6 @@ async def run_through_a_restart(
 
 
 async def test_the_budget_holds_across_a_restart(own_redis_server: RedisServer) -> None:
-    granted = await run_through_a_restart(
-        own_redis_server, senders=40, seconds=2.5, restart_at=0.8
-    )
+    granted = await run_through_a_restart(own_redis_server, senders=40, seconds=2.5, restart_at=0.8)
     assert len(granted) > RATE  # the run really sent, before and after the restart
     assert busiest_second(granted) <= BOUND, busiest_second(granted)

@@ -4,6 +4,7 @@ whitespace-only ids, over-long texts (issue 19, items 1 and 13)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -31,9 +32,9 @@ URL = "https://example.com/a.png"
 #: Each model's text field, built with the given value.
 MAKERS: dict[str, Callable[[str], object]] = {
     "TextMessage.message": lambda v: TextMessage(PHONE, v),
-    "UrlButton.copy_code.code": lambda v: UrlButton.copy_code(v),
+    "UrlButton.copy_code.code": UrlButton.copy_code,
     "UrlButton.label": lambda v: UrlButton(v, url=URL),
-    "ReplyButton.label": lambda v: ReplyButton(v),
+    "ReplyButton.label": ReplyButton,
     "ImageMessage.caption": lambda v: ImageMessage(PHONE, URL, caption=v),
     "DocumentMessage.file_name": lambda v: DocumentMessage(PHONE, URL, "pdf", file_name=v),
     "LocationMessage.title": lambda v: LocationMessage(PHONE, v, "Rua 1", "-23.5", "-46.6"),
@@ -70,7 +71,7 @@ def test_every_text_field_refuses(field: str, case: str) -> None:
 
 @pytest.mark.parametrize("field", sorted(MAKERS))
 def test_every_text_field_takes_real_text(field: str) -> None:
-    MAKERS[field]("Olá 👋 مرحبا\nלשלום\t✓")
+    MAKERS[field]("Olá 👋 مرحبا\n\u05e9\u05dc\u05d5\u05dd\t✓")
 
 
 def test_a_text_at_the_cap_is_taken() -> None:
@@ -79,16 +80,20 @@ def test_a_text_at_the_cap_is_taken() -> None:
 
 @pytest.mark.parametrize("value", [" ", "\t", "\u3000"])
 def test_whitespace_only_ids_are_refused(value: str) -> None:
-    with pytest.raises(ValidationError, match="TextMessage.message_id: should not be only"):
+    rule = "TextMessage.message_id: should not be only"
+    with pytest.raises(ValidationError, match=re.escape(rule)):
         TextMessage(PHONE, "hi", message_id=value)
 
 
-@pytest.mark.parametrize("url", ["https://example.com/\x00a", "https://example.com/\x1b", URL + "\u202e"])
+@pytest.mark.parametrize(
+    "url", ["https://example.com/\x00a", "https://example.com/\x1b", URL + "\u202e"]
+)
 def test_control_characters_in_urls_are_refused(url: str) -> None:
-    with pytest.raises(ValidationError, match="UrlButton.url: should not contain"):
+    with pytest.raises(ValidationError, match=re.escape("UrlButton.url: should not contain")):
         UrlButton("Go", url=url)
 
 
 def test_a_surrogate_in_base64_media_is_refused() -> None:
-    with pytest.raises(ValidationError, match="ImageMessage.image: should be valid Unicode"):
+    rule = "ImageMessage.image: should be valid Unicode"
+    with pytest.raises(ValidationError, match=re.escape(rule)):
         ImageMessage(PHONE, "iVBO\ud83d")

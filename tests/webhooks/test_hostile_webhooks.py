@@ -4,11 +4,9 @@ handler cannot pile up tasks without bound (issue 19 items 9 and 10)."""
 from __future__ import annotations
 
 import asyncio
-
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from zapi_async import SettingsError
@@ -21,16 +19,24 @@ from zapi_async.webhooks import (
     parse_webhook,
 )
 
-EVENT = b'{"type": "ReceivedCallback", "phone": "5511999999999", "messageId": "M%d", "text": {"message": "hi"}}'
+EVENT = (
+    b'{"type": "ReceivedCallback", "phone": "5511999999999", "messageId": "M%d",'
+    b' "text": {"message": "hi"}}'
+)
 
 
-async def post_raw(port: int, path: str, body: bytes, headers: bytes = b"") -> int:
+async def post_raw(port: int | None, path: str, body: bytes, headers: bytes = b"") -> int:
     """POST with raw header bytes (a client library would refuse non-UTF-8 ones)."""
+    assert port is not None
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(
-        b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"POST "
+        + path.encode()
+        + b" HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
         + headers
-        + b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
+        + b"Content-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
         + body
     )
     await writer.drain()
@@ -105,11 +111,10 @@ async def test_a_flood_to_a_hanging_handler_is_bounded(
 
 
 def test_router_limits_are_checked() -> None:
-    with pytest.raises(SettingsError, match="WebhookRouter.max_pending should be"):
+    with pytest.raises(SettingsError, match=r"WebhookRouter\.max_pending should be"):
         WebhookRouter(max_pending=0)
-    with pytest.raises(SettingsError, match="WebhookRouter.handler_timeout should be"):
+    with pytest.raises(SettingsError, match=r"WebhookRouter\.handler_timeout should be"):
         WebhookRouter(handler_timeout=0)
     assert WebhookRouter().handler_timeout == 60.0
     assert WebhookRouter().max_pending == 1000
     assert issubclass(RouterBusyError, RuntimeError)
-

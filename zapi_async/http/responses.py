@@ -17,7 +17,6 @@ from ..errors import (
     ServerError,
     UnsupportedMediaTypeError,
     ZapiHTTPError,
-    error_text,
 )
 from ..wire.codec import loads
 from .redaction import Redactor
@@ -72,6 +71,20 @@ def decode_body(raw: bytes, content_type: str) -> Any:
             return value
         return text
     return text
+
+
+def error_text(body: Any) -> str | None:
+    """Z-API's human-readable error from a decoded body (``error`` or ``message``)."""
+    if isinstance(body, Mapping):
+        for key in ("error", "message"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return None
+    if isinstance(body, str) and body.strip():
+        text = " ".join(body.split())
+        return text[:200]
+    return None
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

@@ -114,7 +114,9 @@ def needs_trace(timeouts: Timeouts) -> bool:
 def _cancelling() -> bool:
     """Whether the running task itself is being cancelled."""
     task = asyncio.current_task()
-    return task is None or task.cancelling() > 0
+    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
+    # Without it (3.10) every CancelledError is taken as the task's own.
+    return cancelling is None or bool(cancelling() > 0)
 
 
 class _State(enum.Enum):
@@ -200,8 +202,7 @@ class Transport:
             )
         if self._session is not None and self._session.closed:
             raise ClientClosedError(
-                "the aiohttp session given as session= was closed by its owner; "
-                "nothing was sent"
+                "the aiohttp session given as session= was closed by its owner; nothing was sent"
             )
         if self._session is None:
             connector = aiohttp.TCPConnector(

@@ -69,9 +69,7 @@ def check_string(field: str, value: str, *, limit: int = MAX_TEXT_LENGTH) -> Non
     truncated emoji), no control character but tab and line breaks, no bidi control,
     at most ``limit`` characters. The one place these rules live."""
     if len(value) > limit:
-        raise ValidationError(
-            field, f"should be at most {limit} characters, but had {len(value)}"
-        )
+        raise ValidationError(field, f"should be at most {limit} characters, but had {len(value)}")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -83,8 +81,7 @@ def check_string(field: str, value: str, *, limit: int = MAX_TEXT_LENGTH) -> Non
     if match := _CONTROL.search(value):
         raise ValidationError(
             field,
-            f"should not contain control character {match.group()!r} "
-            f"(at position {match.start()})",
+            f"should not contain control character {match.group()!r} (at position {match.start()})",
         )
     if match := _BIDI.search(value):
         raise ValidationError(

@@ -86,7 +86,9 @@ def _cancelling() -> bool:
     """Whether the running task itself was asked to stop (not merely handed a
     ``CancelledError`` by a future that something else cancelled)."""
     task = asyncio.current_task()
-    return task is None or task.cancelling() > 0
+    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
+    # Without it (3.10) every CancelledError is taken as the task's own.
+    return cancelling is None or bool(cancelling() > 0)
 
 
 def _is_message(message: object) -> bool:

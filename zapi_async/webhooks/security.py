@@ -114,9 +114,7 @@ class WebhookSecurity:
         ``token_header``) equals it. Constant-time."""
         if self.instance_token is None:
             return True
-        return header is not None and hmac.compare_digest(
-            _raw(header), _raw(self.instance_token)
-        )
+        return header is not None and hmac.compare_digest(_raw(header), _raw(self.instance_token))
 
     def instance_ok(self, payload: Mapping[str, Any]) -> bool:
         """``True`` if the payload's ``instanceId`` is the expected one (or none is expected)."""
