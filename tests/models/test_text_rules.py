@@ -53,7 +53,7 @@ BAD = {
     "ESC": ("\x1b[31mred", "control character '\\x1b'"),
     "DEL": ("a\x7f", "control character '\\x7f'"),
     "right-to-left override": ("abc\u202egnp.exe", "bidi control character '\\u202e'"),
-    "zero-width only": ("\u200b\u200d\ufeff", "only whitespace (or invisible characters)"),
+    "zero-width only": ("\u200b\u200d\ufeff", "should not be only invisible characters"),
     "too long": ("x" * (MAX_TEXT_LENGTH + 1), f"at most {MAX_TEXT_LENGTH} characters"),
 }
 

@@ -192,9 +192,11 @@ def check_text(field: str, value: object) -> None:
     if not isinstance(value, str):
         raise not_a_string(field, value)
     check_string(field, value)
+    if not value.strip():
+        raise ValidationError(field, "should not be empty or only whitespace")
     if _INVISIBLE.fullmatch(value):
         raise ValidationError(
-            field, "should not be empty or only whitespace (or invisible characters)"
+            field, "should not be only invisible characters (zero-width spaces and joiners)"
         )
 
 
