@@ -127,3 +127,12 @@ def test_the_scan_finds_a_leak() -> None:
     with pytest.raises(RuntimeError) as info:
         holder()
     assert leaks(info.value) == [TOKEN, f"/token/{TOKEN}/"]
+
+
+async def test_a_failed_download_leaves_no_secret(fake_zapi: FakeZapi, tmp_path: object) -> None:
+    async with client(fake_zapi.base_url) as zapi:
+        for url in (f"http://127.0.0.1:{_refused_port()}/a.png", f"{fake_zapi.base_url}/x.png"):
+            fake_zapi.then(answer(500, "boom"))
+            with pytest.raises(ZapiError) as info:
+                await zapi.download(url, str(tmp_path) + "/a.png")
+            assert leaks(info.value) == []
