@@ -5,6 +5,8 @@ Every exception the library raises derives from :class:`ZapiError`::
     ZapiError
     ├── ValidationError            (also a ValueError) bad input, raised before any I/O
     │   └── SettingsError          a settings object given a value outside its range
+    ├── ConfigurationError         (also a ValueError) a missing or malformed ZAPI_*
+    │                              setting (environment or credentials file)
     ├── ZapiHTTPError              Z-API answered with an error status
     │   ├── SendRefusedError       a send answered 200 with {"error": ...}
     │   ├── AuthenticationError    401/403 or a Client-Token failure
@@ -51,6 +53,7 @@ from typing import Any, Protocol
 __all__ = [
     "AuthenticationError",
     "ClientClosedError",
+    "ConfigurationError",
     "DailyCapReachedError",
     "DeliveryUnknownError",
     "DownloadError",
@@ -109,6 +112,19 @@ class ValidationError(ZapiError, ValueError):
         self.field = field
         self.rule = rule
         super().__init__(f"{field}: {rule}")
+
+
+class ConfigurationError(ZapiError, ValueError):
+    """A missing or malformed setting: an environment variable or a credentials file.
+
+    ``setting`` names the variable (``"ZAPI_TOKEN"``) or the file; the message says
+    what is wrong and never contains the value of a secret.
+    """
+
+    def __init__(self, setting: str, problem: str) -> None:
+        self.setting = setting
+        self.problem = problem
+        super().__init__(problem)
 
 
 class SettingsError(ValidationError):

@@ -90,7 +90,7 @@ async def test_bad_rows_are_listed_with_line_and_column_and_nothing_is_sent(
         f"  {campaign} line 3, column 'phone': should be digits only in DDI DDD NUMBER "
         "form (e.g. '5511999999999'), a group id (e.g. '120363019502650977-group'), a LID "
         "(e.g. '81896604192873@lid') or a channel id (e.g. '120363166555745933@newsletter'), "
-        "but was '+55 11 9999'; use '55119999'",
+        "but was '+55 11 9999'",
         f"  {campaign} line 4, column 'message': required, but empty",
         f"  {campaign} line 5, column 'buttons': button 1: UrlButton.url: should be a URL "
         "starting with http:// or https://, but was 'ftp://nope'",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import attrs
 
-from zapi_async.cli import app as cli
+from zapi_async.cli import sandbox_args
 from zapi_async.sandbox import ZapiSandbox
 from zapi_async.sandbox.runner import DEFAULT_INSTANCE_ID, DEFAULT_TOKEN
 
@@ -32,6 +33,14 @@ class Served:
     message_id: str | None
     code: int
     rest: str
+
+    @property
+    def inspector_url(self) -> str:
+        """The inspector URL of the banner, checked to be a loopback URL with a port."""
+        [line] = [line for line in self.banner if line.startswith("  inspector   : ")]
+        url = line.rsplit(" ", 1)[1]
+        assert re.fullmatch(r"http://127\.0\.0\.1:[0-9]+/", url), url
+        return url
 
 
 async def _serve(
@@ -113,6 +122,7 @@ async def test_flags_configure_the_standalone_sandbox(tmp_path: Path) -> None:
         "  token       : (the one you passed)",
         "  Client-Token: required",
         "  webhooks to : https://bot.example/zapi/***?***",
+        f"  inspector   : {served.inspector_url}",
         "Press Ctrl+C to stop.",
     ]
     assert served.message_id == await _first_message_id(7)  # --seed drives the ids
@@ -156,6 +166,7 @@ async def test_without_flags_or_environment_the_public_defaults_apply(tmp_path: 
         f"  instance id : {DEFAULT_INSTANCE_ID}",
         f"  token       : {DEFAULT_TOKEN}",
         "  Client-Token: not required",
+        f"  inspector   : {served.inspector_url}",
         "Press Ctrl+C to stop.",
     ]
 
@@ -180,5 +191,8 @@ async def test_help_names_the_flags_and_the_environment(tmp_path: Path) -> None:
 
 
 def test_the_cli_defaults_match_the_runner() -> None:
-    # cli.py repeats them so that --help does not import the sandbox (and aiohttp).
-    assert (cli._SANDBOX_ID, cli._SANDBOX_TOKEN) == (DEFAULT_INSTANCE_ID, DEFAULT_TOKEN)
+    # sandbox_args.py repeats them so that --help does not import the sandbox (and aiohttp).
+    assert (sandbox_args.SANDBOX_ID, sandbox_args.SANDBOX_TOKEN) == (
+        DEFAULT_INSTANCE_ID,
+        DEFAULT_TOKEN,
+    )

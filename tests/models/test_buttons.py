@@ -1,4 +1,5 @@
-"""Buttons: construction, validation rules, copy-code helper, normalize_phone()."""
+"""Buttons: construction, validation rules, copy-code helper (normalize_phone():
+tests/models/test_normalize_phone.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from zapi_async import CallButton, ReplyButton, UrlButton, ValidationError, normalize_phone
+from zapi_async import CallButton, ReplyButton, UrlButton, ValidationError
 from zapi_async.models.buttons import COPY_CODE_URL
 
 
@@ -145,36 +146,6 @@ def test_copy_code_rejects_empty_codes(code: str) -> None:
         UrlButton.copy_code(code)
     assert info.value.field == "UrlButton.copy_code.code"
     assert "should not be empty" in info.value.rule
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("+55 (11) 99999-9999", "5511999999999"),
-        ("5511999999999", "5511999999999"),
-        ("55.11.9999.9999", "551199999999"),
-        ("+55\t11 9999 9999", "551199999999"),
-    ],
-)
-def test_normalize_phone(raw: str, expected: str) -> None:
-    assert normalize_phone(raw) == expected
-
-
-@pytest.mark.parametrize(
-    "raw", ["", "+55 11", "55 11 abcd-efgh", "55+1199999999", "++5511999999999", "١٢٣٤٥٦٧٨٩"]
-)
-def test_normalize_phone_rejects_what_is_not_a_number(raw: str) -> None:
-    with pytest.raises(ValidationError) as info:
-        normalize_phone(raw)
-    assert info.value.field == "phone"
-    assert info.value.rule == (
-        f"should be a phone number of 8-15 digits with country and area code, but was {raw!r}"
-    )
-
-
-def test_normalize_phone_rejects_non_strings() -> None:
-    with pytest.raises(ValidationError, match="phone: should be a string, but was int"):
-        normalize_phone(5511999999999)  # type: ignore[arg-type]
 
 
 DOCS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "buttons.md"

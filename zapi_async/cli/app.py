@@ -1,8 +1,10 @@
 """The ``zapi-async`` command line (also ``python -m zapi_async``).
 
 Commands: ``send-actions`` (one message with buttons, or its plan with
-``--dry-run``), ``bulk`` (a campaign from CSV/JSONL with progress, a results file
-and ``--resume``), ``sandbox`` (the fake Z-API) and ``demo``. Credentials come from
+``--dry-run``), ``send-text``, ``bulk`` (a campaign from CSV/JSONL with progress, a
+results file and ``--resume``), ``check-numbers``, ``status``, ``qr`` (pairing),
+``webhooks``, ``sandbox`` (the fake Z-API, or a verb driving a running one: see
+:mod:`.sandbox_args`) and ``demo``. Credentials come from
 ``ZAPI_INSTANCE_ID``, ``ZAPI_TOKEN`` and ``ZAPI_CLIENT_TOKEN`` or a
 ``--credentials FILE``, never from flags (the ``sandbox`` command's ``--token``
 and ``--client-token`` configure the *fake* server, so flags are fine there).
@@ -20,12 +22,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .config import EXIT_INTERRUPTED, EXIT_OK, CliError, Credentials, load_credentials
+from .sandbox_args import add_sandbox, run_sandbox_command
+from .setup_args import COMMANDS as SETUP_COMMANDS
+from .setup_args import add_normalize_flags, add_setup_commands, run_setup_command
 
 __all__ = ["build_parser", "main"]
-
-# The standalone sandbox's public defaults (kept here so --help needs no import).
-_SANDBOX_ID = "SANDBOX"
-_SANDBOX_TOKEN = "sandbox-token"
 
 _EPILOG = """\
 credentials: set ZAPI_INSTANCE_ID and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN if your
@@ -200,55 +201,17 @@ def _add_bulk(commands: Any, common: argparse.ArgumentParser) -> None:
         help="do not check that the phone is connected before sending",
     )
     bulk.add_argument(
+        "--check-numbers",
+        action="store_true",
+        help="ask phone-exists-batch first and skip numbers without WhatsApp "
+        "(recorded as 'no_whatsapp')",
+    )
+    add_normalize_flags(bulk)
+    bulk.add_argument(
         "--progress",
         choices=("auto", "rich", "plain", "none"),
         default="auto",
         help="progress display (default auto: a bar on a terminal when rich is installed)",
-    )
-
-
-_SANDBOX_EPILOG = """\
-The token and Client-Token configure the FAKE server, so passing them as flags is
-fine; they default to $ZAPI_TOKEN and $ZAPI_CLIENT_TOKEN (and the instance id to
-$ZAPI_INSTANCE_ID), so a shell already set up for 'zapi-async send-actions' only
-needs ZAPI_BASE_URL pointed at the sandbox. A token you give (flag or environment)
-is never printed; the default one is public and printed.
-"""
-
-
-def _add_sandbox(commands: Any) -> None:
-    sandbox = commands.add_parser(
-        "sandbox",
-        help="run the fake Z-API until Ctrl+C",
-        description="Run the fake Z-API (the sandbox) on HOST:PORT until Ctrl+C.",
-        epilog=_SANDBOX_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    sandbox.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8080, help="default 8080 (0: a free port)")
-    sandbox.add_argument(
-        "--instance-id",
-        metavar="ID",
-        help=f"instance id requests must use (default: $ZAPI_INSTANCE_ID, else {_SANDBOX_ID})",
-    )
-    sandbox.add_argument(
-        "--token",
-        metavar="TOKEN",
-        help=f"instance token requests must use (default: $ZAPI_TOKEN, else {_SANDBOX_TOKEN})",
-    )
-    sandbox.add_argument(
-        "--client-token",
-        metavar="TOKEN",
-        help="require this Client-Token header (default: $ZAPI_CLIENT_TOKEN, else not required)",
-    )
-    sandbox.add_argument(
-        "--seed",
-        type=int,
-        default=0,
-        help="seed of the generated ids and random faults (default 0)",
-    )
-    sandbox.add_argument(
-        "--webhook-url", metavar="URL", help="where the sandbox POSTs webhooks (default: none)"
     )
 
 
@@ -264,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = _connection_options()
     _add_send_actions(commands, common)
     _add_bulk(commands, common)
-    _add_sandbox(commands)
+    add_setup_commands(commands, common, _EPILOG)
+    add_sandbox(commands)
     commands.add_parser("demo", help="run the demo against the embedded fake Z-API")
     return parser
 
@@ -296,9 +260,22 @@ def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         pacing=PacingProfile.careful() if args.profile == "careful" else None,
         status_check=args.status_check,
         progress=args.progress,
+        check_numbers=args.check_numbers,
+        normalize=_normalizer(args),
     )
     credentials = _credentials(args, err)
     return asyncio.run(run_bulk(options, credentials, out=out, err=err))
+
+
+def _normalizer(args: argparse.Namespace) -> Any:
+    """``normalize_phone`` per ``--normalize-phones``/``--default-country``, or ``None``."""
+    if args.default_country is not None and not args.normalize_phones:
+        raise CliError("--default-country needs --normalize-phones")
+    if not args.normalize_phones:
+        return None
+    from .check_numbers import phone_normalizer  # noqa: PLC0415
+
+    return phone_normalizer(args.default_country)
 
 
 def _run_send_actions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -307,25 +284,6 @@ def _run_send_actions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     if args.dry_run:
         return dry_run(args, out)
     return asyncio.run(send_actions(args, _credentials(args, err), out, err))
-
-
-def _env(name: str) -> str | None:
-    """``$name``, or ``None`` when unset or empty."""
-    return os.environ.get(name) or None
-
-
-def _run_sandbox(args: argparse.Namespace) -> None:
-    from ..sandbox import run_sandbox  # noqa: PLC0415
-
-    run_sandbox(
-        host=args.host,
-        port=args.port,
-        instance_id=args.instance_id or _env("ZAPI_INSTANCE_ID") or _SANDBOX_ID,
-        token=args.token or _env("ZAPI_TOKEN"),
-        client_token=args.client_token or _env("ZAPI_CLIENT_TOKEN"),
-        seed=args.seed,
-        webhook_url=args.webhook_url,
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -337,12 +295,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_send_actions(args, out, err)
         if args.command == "bulk":
             return _run_bulk(args, out, err)
+        if args.command in SETUP_COMMANDS:
+            if args.command == "check-numbers":
+                _normalizer(args)  # flag errors before any I/O
+            return run_setup_command(args, lambda: _credentials(args, err), out, err)
         if args.command == "demo":
             from .demo import main as demo  # noqa: PLC0415
 
             demo()
         elif args.command == "sandbox":
-            _run_sandbox(args)
+            return run_sandbox_command(args)
     except CliError as exc:
         print(f"zapi-async: error: {exc}", file=err)
         return exc.exit_code

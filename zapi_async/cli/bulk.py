@@ -44,6 +44,7 @@ from ..limits.pacing import PacingProfile
 from ..models.messages import SendResult
 from ..sending.outcomes import classify
 from ..sending.queue import SendQueue
+from .check_numbers import skip_without_whatsapp
 from .config import (
     EXIT_AUTH,
     EXIT_FAILED,
@@ -54,7 +55,7 @@ from .config import (
     Credentials,
     auth_advice,
 )
-from .input import BadRow, InputRow, detect_format, read_rows
+from .input import BadRow, InputRow, Normalizer, detect_format, read_rows
 from .progress import Progress, Tally, make_progress
 
 __all__ = ["SKIP_ON_RESUME", "BulkOptions", "load_results", "run_bulk"]
@@ -83,6 +84,10 @@ class BulkOptions:
     pacing: PacingProfile | None = None
     status_check: bool = True
     progress: str = "auto"
+    #: ``--check-numbers``: skip numbers phone-exists-batch says have no WhatsApp.
+    check_numbers: bool = False
+    #: ``--normalize-phones``: rewrites each phone first (see cli/input.py).
+    normalize: Normalizer | None = None
 
     @property
     def results_path(self) -> Path:
@@ -121,7 +126,8 @@ class _ResultsWriter:
         self.progress.update(self.tally, self.rate)
 
     def row(self, row: InputRow, status: str, **fields: Any) -> None:
-        self.write(row.line, status, phone=row.message.phone, key=row.key, **fields)
+        phone, original = row.message.phone, row.original_phone
+        self.write(row.line, status, phone=phone, original_phone=original, key=row.key, **fields)
 
 
 def _ids(results: Iterable[SentPart]) -> dict[str, list[str]]:
@@ -158,6 +164,8 @@ class _Campaign:
         self._waiters: set[asyncio.Task[None]] = set()
         self._closing: asyncio.Task[Any] | None = None
         self._interrupts = 0
+        #: Phones ``--check-numbers`` found without WhatsApp: recorded, not sent.
+        self.no_whatsapp: set[str] = set()
 
     def stop(self, reason: str, exit_code: int) -> None:
         """Stop sending: queued messages and the rest of the input become ``unsent``."""
@@ -198,6 +206,9 @@ class _Campaign:
                 continue
             if self.stop_reason is not None:
                 self.writer.row(row, "unsent", error=self.stop_reason)
+                continue
+            if row.message.phone in self.no_whatsapp:
+                self.writer.row(row, "no_whatsapp", error="the number has no WhatsApp")
                 continue
             try:
                 future = await self.queue.submit(row.message)
@@ -250,10 +261,12 @@ def _validate(
     bad: list[BadRow] = []
     skip: dict[int, Any] = {}
     total = 0
-    for row in read_rows(options.input, fmt, unknown_columns):
+    for row in read_rows(options.input, fmt, unknown_columns, normalize=options.normalize):
         if isinstance(row, BadRow):
             bad.append(row)
             continue
+        if row.original_phone is not None:
+            print(f"line {row.line}: phone {row.original_phone!r} -> {row.phone!r}", file=err)
         previous = done.get(row.line)
         if previous is not None and previous[0] in skip_statuses:
             if previous[1] is not None and previous[1] != row.key:
@@ -332,6 +345,12 @@ async def run_bulk(
     ) as client:
         if sendable and options.status_check:
             await _check_instance(client, credentials)
+        rows = read_rows(options.input, fmt, normalize=options.normalize)
+        no_whatsapp = (
+            await skip_without_whatsapp(client, rows, skip, credentials, err)
+            if options.check_numbers
+            else set()
+        )
         progress = make_progress(options.progress if total else "none", total, err)
         queue = SendQueue(
             client,
@@ -345,12 +364,13 @@ async def run_bulk(
         with options.results_path.open(mode, encoding="utf-8") as handle:
             writer = _ResultsWriter(handle, tally, progress)
             campaign = _Campaign(queue, writer, credentials, skip, err)
+            campaign.no_whatsapp = no_whatsapp
             loop = asyncio.get_running_loop()
             # Not available on Windows or outside the main thread: Ctrl-C then aborts.
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signal.SIGINT, campaign.interrupt)
             try:
-                await campaign.run(read_rows(options.input, fmt))
+                await campaign.run(read_rows(options.input, fmt, normalize=options.normalize))
             finally:
                 progress.close(tally)
                 with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -365,7 +385,8 @@ async def run_bulk(
 def _summary(options: BulkOptions, tally: Tally, out: TextIO, err: TextIO) -> None:
     print(
         f"sent {tally.sent}, failed {tally.failed}, partial {tally.partial}, "
-        f"unknown {tally.unknown}, unsent {tally.unsent}, invalid {tally.invalid}; "
+        f"unknown {tally.unknown}, unsent {tally.unsent}, invalid {tally.invalid}"
+        f"{f', no WhatsApp {tally.no_whatsapp}' if options.check_numbers else ''}; "
         f"skipped {tally.skipped} already done; results in {options.results_path}",
         file=out,
     )

@@ -3,22 +3,26 @@
 Credentials never come from flags (flags show up in ``ps`` and shell history): they
 come from the environment (``ZAPI_INSTANCE_ID``, ``ZAPI_TOKEN``,
 ``ZAPI_CLIENT_TOKEN``) or from a file given with ``--credentials FILE``, either
-dotenv-style (``KEY=VALUE`` lines) or a JSON object with the same keys.
+dotenv-style (``KEY=VALUE`` lines) or a JSON object with the same keys. Reading
+and checking them is :mod:`zapi_async.environment`'s job (the same code as
+:meth:`ZapiClient.from_env <zapi_async.ZapiClient.from_env>`); this module turns
+its errors into exit codes.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
 
-import attrs
-
-from ..config import DEFAULT_BASE_URL
-from ..errors import AuthenticationError
+from .. import environment
+from ..environment import (
+    ENV_BASE_URL,
+    ENV_CLIENT_TOKEN,
+    ENV_INSTANCE_ID,
+    ENV_TOKEN,
+    Credentials,
+)
+from ..errors import AuthenticationError, ConfigurationError
 
 __all__ = [
     "ENV_BASE_URL",
@@ -51,23 +55,6 @@ EXIT_UNAVAILABLE = 4
 #: Stopped with Ctrl-C (SIGINT); the results file lists every input.
 EXIT_INTERRUPTED = 130
 
-ENV_INSTANCE_ID = "ZAPI_INSTANCE_ID"
-ENV_TOKEN = "ZAPI_TOKEN"
-ENV_CLIENT_TOKEN = "ZAPI_CLIENT_TOKEN"
-ENV_BASE_URL = "ZAPI_BASE_URL"
-
-# Keys a credentials file may hold, and the environment variable each stands for.
-_FILE_KEYS = {
-    ENV_INSTANCE_ID: ENV_INSTANCE_ID,
-    ENV_TOKEN: ENV_TOKEN,
-    ENV_CLIENT_TOKEN: ENV_CLIENT_TOKEN,
-    ENV_BASE_URL: ENV_BASE_URL,
-    "instance_id": ENV_INSTANCE_ID,
-    "token": ENV_TOKEN,
-    "client_token": ENV_CLIENT_TOKEN,
-    "base_url": ENV_BASE_URL,
-}
-
 
 class CliError(Exception):
     """A failure the CLI reports as one message (no traceback) and an exit code."""
@@ -77,64 +64,13 @@ class CliError(Exception):
         super().__init__(message)
 
 
-@attrs.frozen
-class Credentials:
-    """Where and as whom to call Z-API. Secrets are left out of the repr."""
-
-    instance_id: str
-    token: str = attrs.field(repr=False)
-    client_token: str | None = attrs.field(default=None, repr=False)
-    base_url: str = DEFAULT_BASE_URL
-
-
-def _parse_dotenv(path: Path, text: str) -> dict[str, str]:
-    values: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        line = line.removeprefix("export ").strip()
-        key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            # The line is not echoed: it may hold a secret.
-            raise CliError(f"{path} line {number}: expected KEY=VALUE")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key.strip()] = value
-    return values
-
-
-def _parse_json(path: Path, text: str) -> dict[str, str]:
-    try:
-        data: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CliError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(data, dict):
-        raise CliError(f"{path}: expected a JSON object with {ENV_INSTANCE_ID} and {ENV_TOKEN}")
-    for key, value in data.items():
-        if not isinstance(value, str):
-            raise CliError(f"{path}: the value of {key!r} should be a string")
-    return dict(data)
-
-
 def read_credentials_file(path: Path, warn: Callable[[str], None]) -> dict[str, str]:
-    """The settings in ``path`` keyed by environment variable name."""
+    """The settings in ``path`` keyed by environment variable name (see
+    :func:`zapi_async.environment.read_credentials_file`); problems raise :class:`CliError`."""
     try:
-        text = path.read_text(encoding="utf-8")
-        mode = path.stat().st_mode
-    except OSError as exc:
-        raise CliError(f"cannot read the credentials file {path}: {exc.strerror}") from None
-    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        warn(f"warning: {path} is readable by other users; run: chmod 600 {path}")
-    raw = _parse_json(path, text) if text.lstrip().startswith("{") else _parse_dotenv(path, text)
-    settings: dict[str, str] = {}
-    for key, value in raw.items():
-        if key not in _FILE_KEYS:
-            known = ", ".join((ENV_INSTANCE_ID, ENV_TOKEN, ENV_CLIENT_TOKEN, ENV_BASE_URL))
-            raise CliError(f"{path}: unknown key {key!r} (expected {known})")
-        settings[_FILE_KEYS[key]] = value
-    return settings
+        return environment.read_credentials_file(path, warn)
+    except ConfigurationError as exc:
+        raise CliError(str(exc)) from None
 
 
 def load_credentials(
@@ -144,31 +80,15 @@ def load_credentials(
     base_url: str | None = None,
     warn: Callable[[str], None] = lambda _: None,
 ) -> Credentials:
-    """Credentials from ``file`` (when given), falling back to ``environ`` per key.
-
-    ``base_url`` (the ``--base-url`` flag) wins over ``ZAPI_BASE_URL``. Raises
-    :class:`CliError` naming every missing variable.
-    """
-    settings = {
-        key: environ[key]
-        for key in (ENV_INSTANCE_ID, ENV_TOKEN, ENV_CLIENT_TOKEN, ENV_BASE_URL)
-        if environ.get(key)
-    }
-    if file is not None:
-        settings.update({k: v for k, v in read_credentials_file(file, warn).items() if v})
-    missing = [key for key in (ENV_INSTANCE_ID, ENV_TOKEN) if key not in settings]
-    if missing:
-        where = f" or in {file}" if file is not None else " or put them in a --credentials FILE"
-        raise CliError(
-            f"missing credentials: set {' and '.join(missing)} in the environment{where} "
-            f"({ENV_CLIENT_TOKEN} too if your account requires the Client-Token header)"
-        )
-    url = base_url or settings.get(ENV_BASE_URL) or DEFAULT_BASE_URL
-    if not url.startswith(("http://", "https://")):
-        raise CliError(f"the base URL should start with http:// or https://, but was {url!r}")
-    return Credentials(
-        settings[ENV_INSTANCE_ID], settings[ENV_TOKEN], settings.get(ENV_CLIENT_TOKEN), url
-    )
+    """:func:`zapi_async.environment.load_credentials` (the library's own reader),
+    its :class:`~zapi_async.ConfigurationError` turned into a usage :class:`CliError`."""
+    try:
+        return environment.load_credentials(environ, file=file, base_url=base_url, warn=warn)
+    except ConfigurationError as exc:
+        message = str(exc)
+        if message.startswith("missing credentials") and file is None:
+            message = message.replace("a credentials file", "a --credentials FILE")
+        raise CliError(message) from None
 
 
 def auth_advice(error: AuthenticationError, credentials: Credentials) -> str:

@@ -23,13 +23,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
 import attrs
 
 from ..errors import ValidationError
+from ..models._checks import is_chat_id
 from ..models.buttons import Button, CallButton, ReplyButton, UrlButton
 from ..models.messages import ButtonActionsMessage, Message
 from ..models.text import TextMessage
@@ -50,6 +51,8 @@ __all__ = [
 #: Every column (CSV) or key (JSONL) a campaign row may have.
 COLUMNS = ("phone", "message", "title", "footer", "image", "buttons")
 _REQUIRED = ("phone", "message")
+#: Rewrites a phone as written into Z-API's form, or raises ValidationError.
+Normalizer = Callable[[str], str]
 #: Columns of a file with a ``type`` column: the legacy ones and every typed field.
 _KNOWN_COLUMNS = {*COLUMNS, "type", *TYPED_COLUMNS}
 _BUTTON_SYNTAX = "reply:ID=LABEL, url:LABEL=URL or call:LABEL=PHONE"
@@ -67,11 +70,18 @@ class InputProblem(ValueError):
 
 @attrs.frozen
 class InputRow:
-    """One valid input: its file ``line``, the ``message`` and a fingerprint ``key``."""
+    """One valid input: its file ``line``, the ``message`` and a fingerprint ``key``;
+    ``original_phone`` is the phone as written when a normalizer rewrote it."""
 
     line: int
     message: Message
     key: str
+    original_phone: str | None = None
+
+    @property
+    def phone(self) -> str:
+        """The message's recipient."""
+        return self.message.phone
 
 
 @attrs.frozen
@@ -211,12 +221,27 @@ def _fingerprint(message: Message) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _row(line: int, values: Mapping[str, Any], *, csv: bool = False) -> InputRow | BadRow:
+def _row(
+    line: int, values: Mapping[str, Any], normalize: Normalizer | None, *, csv: bool = False
+) -> InputRow | BadRow:
+    original = values.get("phone")
+    if (
+        normalize is not None
+        and isinstance(original, str)
+        and original
+        and not is_chat_id(original)
+    ):
+        try:
+            phone = normalize(original)
+        except ValidationError as exc:
+            return BadRow(line, "phone", exc.rule)
+        values = {**values, "phone": phone}
     try:
         message = build_message(values, csv=csv)
     except InputProblem as exc:
         return BadRow(line, exc.field, exc.problem)
-    return InputRow(line, message, _fingerprint(message))
+    rewritten = original if values.get("phone") != original else None
+    return InputRow(line, message, _fingerprint(message), rewritten)
 
 
 def detect_format(path: Path, given: str | None) -> str:
@@ -231,7 +256,9 @@ def detect_format(path: Path, given: str | None) -> str:
     raise InputProblem("--format", f"cannot tell the format of {path.name}: pass --format")
 
 
-def _csv_rows(path: Path, unknown: list[str]) -> Iterator[InputRow | BadRow]:
+def _csv_rows(
+    path: Path, unknown: list[str], normalize: Normalizer | None
+) -> Iterator[InputRow | BadRow]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
@@ -254,10 +281,10 @@ def _csv_rows(path: Path, unknown: list[str]) -> Iterator[InputRow | BadRow]:
                 yield BadRow(line, "-", f"{len(record)} cells but the header has {len(names)}")
                 continue
             cells = zip(names, (cell.strip() for cell in record), strict=False)
-            yield _row(line, {name: cell for name, cell in cells if name}, csv=True)
+            yield _row(line, {name: cell for name, cell in cells if name}, normalize, csv=True)
 
 
-def _jsonl_rows(path: Path) -> Iterator[InputRow | BadRow]:
+def _jsonl_rows(path: Path, normalize: Normalizer | None) -> Iterator[InputRow | BadRow]:
     with path.open(encoding="utf-8-sig") as handle:
         for line, text in enumerate(handle, 1):
             if not text.strip():
@@ -274,17 +301,23 @@ def _jsonl_rows(path: Path) -> Iterator[InputRow | BadRow]:
             if extra:
                 yield BadRow(line, extra[0], f"unknown key (expected {', '.join(COLUMNS)})")
                 continue
-            yield _row(line, values)
+            yield _row(line, values, normalize)
 
 
 def read_rows(
-    path: Path, fmt: str, unknown_columns: list[str] | None = None
+    path: Path,
+    fmt: str,
+    unknown_columns: list[str] | None = None,
+    *,
+    normalize: Normalizer | None = None,
 ) -> Iterator[InputRow | BadRow]:
     """Stream the rows of ``path`` (``fmt`` ``csv`` or ``jsonl``), blank lines skipped.
 
     CSV columns not in :data:`COLUMNS` are ignored and appended to
-    ``unknown_columns``; unknown JSONL keys are errors.
+    ``unknown_columns``; unknown JSONL keys are errors. ``normalize`` (e.g.
+    :func:`~zapi_async.normalize_phone`) rewrites each phone that is not a chat id
+    first; a phone it refuses makes the row bad.
     """
     if fmt == "csv":
-        return _csv_rows(path, unknown_columns if unknown_columns is not None else [])
-    return _jsonl_rows(path)
+        return _csv_rows(path, unknown_columns if unknown_columns is not None else [], normalize)
+    return _jsonl_rows(path, normalize)

@@ -35,13 +35,23 @@ class Tally:
     unknown: int = 0
     unsent: int = 0
     invalid: int = 0
+    #: Not sent: ``--check-numbers`` found the number has no WhatsApp.
+    no_whatsapp: int = 0
     skipped: int = 0
 
     @property
     def done(self) -> int:
         """Inputs with a final status in this run, invalid ones included (skipped ones
         excluded), so ``done`` never exceeds ``total``."""
-        return self.sent + self.failed + self.partial + self.unknown + self.unsent + self.invalid
+        return (
+            self.sent
+            + self.failed
+            + self.partial
+            + self.unknown
+            + self.unsent
+            + self.invalid
+            + self.no_whatsapp
+        )
 
     def add(self, status: str) -> None:
         """Count one more input with ``status``."""

@@ -13,15 +13,16 @@ Client-Token never appear in its repr, logs or exceptions.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterable, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, Iterable, Mapping, Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
 import aiohttp
 
-from .. import splitter
+from .. import environment, splitter
 from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
-from ..errors import PartialSendError, SettingsError, ZapiError
+from ..errors import ConfigurationError, PartialSendError, SettingsError, ZapiError
 from ..http.responses import refusal_in_send_body
 from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
 from ..http.transport import Transport, check_credentials
@@ -38,13 +39,25 @@ from .content_sends import ContentSends
 from .instance_calls import InstanceCalls
 from .media import MediaDownloads
 from .named_sends import NamedSends
+from .setup_calls import SetupCalls
 
 __all__ = ["RetryObserver", "ZapiClient"]
 
 M = TypeVar("M", bound=Message)
 
 
-class ZapiClient(NamedSends, ContentSends, MessageActions, MediaDownloads, InstanceCalls):
+#: ``from_env`` keyword -> the variable it stands in for.
+_ENV_OVERRIDES = {
+    "instance_id": environment.ENV_INSTANCE_ID,
+    "token": environment.ENV_TOKEN,
+    "client_token": environment.ENV_CLIENT_TOKEN,
+    "base_url": environment.ENV_BASE_URL,
+}
+
+
+class ZapiClient(
+    NamedSends, ContentSends, MessageActions, MediaDownloads, InstanceCalls, SetupCalls
+):
     """Async client for one Z-API instance.
 
     ``instance_id`` and ``token`` identify the instance; ``client_token`` is the
@@ -98,6 +111,49 @@ class ZapiClient(NamedSends, ContentSends, MessageActions, MediaDownloads, Insta
             timeouts=timeouts,
         )
         self._pacers: dict[PacingProfile, PacedLimiter] = {}
+
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        environ: Mapping[str, str] | None = None,
+        credentials_file: str | Path | None = None,
+        **overrides: Any,
+    ) -> ZapiClient:
+        """A client configured from ``ZAPI_INSTANCE_ID``, ``ZAPI_TOKEN``,
+        ``ZAPI_CLIENT_TOKEN`` and ``ZAPI_BASE_URL``, with the CLI's rules::
+
+            async with ZapiClient.from_env() as zapi:
+                await zapi.send_text("5511999999999", "hi")
+
+        ``environ`` defaults to :data:`os.environ`; ``credentials_file`` is a file
+        like the CLI's ``--credentials FILE`` (its values win over the
+        environment's). ``overrides`` are constructor keywords: ``instance_id``,
+        ``token``, ``client_token`` and ``base_url`` replace their variable (a
+        variable given this way need not be set), the rest (``pool``, ``retry``,
+        ``session``...) go to :class:`ZapiClient` as they are.
+
+        Raises :class:`~zapi_async.ConfigurationError` (a ``ValueError``) naming
+        each missing variable, or the malformed one (a token's value is never shown).
+        """
+        given: dict[str, str | None] = {}
+        for keyword, variable in _ENV_OVERRIDES.items():
+            if keyword in overrides:
+                value = overrides.pop(keyword)
+                if value is not None and not isinstance(value, str):
+                    raise ConfigurationError(
+                        variable, f"{keyword} should be a string, but was {type(value).__name__}"
+                    )
+                given[variable] = value
+        file = Path(credentials_file) if credentials_file is not None else None
+        found = environment.load_credentials(environ, file=file, overrides=given)
+        return cls(
+            found.instance_id,
+            found.token,
+            client_token=found.client_token,
+            base_url=found.base_url,
+            **overrides,
+        )
 
     def __repr__(self) -> str:
         return (
@@ -242,7 +298,8 @@ class ZapiClient(NamedSends, ContentSends, MessageActions, MediaDownloads, Insta
         )
 
     async def request(self, method: str, endpoint: str, json: Any = None) -> Any:
-        """Call any Z-API endpoint; returns the decoded JSON body.
+        """Call any Z-API endpoint; returns the decoded JSON body (``bytes`` for an
+        image or ``application/octet-stream`` answer, text for other non-JSON ones).
 
         ``endpoint`` is the path after the token (``"status"``, ``"queue/count"``).
         Errors, retries, pacing and redaction are the same as for :meth:`send`.

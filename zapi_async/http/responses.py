@@ -36,6 +36,8 @@ _CLIENT_TOKEN_ERRORS = ("null not allowed", "client-token", "client token")
 # Deeper JSON is kept as text: redaction and structuring recurse once per level, and
 # Z-API's bodies are a few levels deep.
 MAX_JSON_DEPTH = 100
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_BINARY_TYPES = ("image/", "application/octet-stream")
 
 
 def _nesting_within(value: Any, limit: int) -> bool:
@@ -53,11 +55,14 @@ def _nesting_within(value: Any, limit: int) -> bool:
 
 
 def decode_body(raw: bytes, content_type: str) -> Any:
-    """JSON when the body is JSON (whatever the header says), else the text.
+    """JSON when the body is JSON (whatever the header says), ``bytes`` for an image
+    or ``application/octet-stream`` (``GET qr-code`` answers a PNG), else the text.
 
     A leading UTF-8 byte order mark is ignored; JSON nested deeper than
     ``MAX_JSON_DEPTH`` is returned as text.
     """
+    if raw.startswith(_PNG_SIGNATURE) or content_type.startswith(_BINARY_TYPES):
+        return raw
     text = raw.decode("utf-8-sig", errors="replace")
     stripped = text.lstrip()
     if "json" in content_type or stripped.startswith(("{", "[")):

@@ -1,4 +1,4 @@
-"""Frozen attrs values: messages, buttons, results, instance data and webhook events.
+"""Frozen attrs values: messages, buttons, results, instance and setup data, webhook events.
 
 Validated at construction (:class:`~zapi_async.ValidationError` names the field and
 the rule); no I/O and nothing of cattrs here: their JSON lives in :mod:`zapi_async.wire`.
@@ -52,6 +52,15 @@ from .media import (
 from .messages import ButtonActionsMessage, Message, SendResult
 from .payments import OtpButtonMessage, PixButtonMessage, PixKeyType
 from .places import Contact, ContactMessage, ContactsMessage, LinkMessage, LinkType, LocationMessage
+from .setup import (
+    DeviceInfo,
+    InstanceInfo,
+    PairingCode,
+    PhoneCheck,
+    PhoneExists,
+    QrCode,
+    WebhookKind,
+)
 from .text import TextMessage
 
 __all__ = [
@@ -73,6 +82,7 @@ __all__ = [
     "ContactMessage",
     "ContactsMessage",
     "DeleteMessage",
+    "DeviceInfo",
     "DocumentMessage",
     "EditEventMessage",
     "Event",
@@ -83,6 +93,7 @@ __all__ = [
     "ForwardResult",
     "GifMessage",
     "ImageMessage",
+    "InstanceInfo",
     "InstanceStatus",
     "LinkMessage",
     "LinkType",
@@ -93,6 +104,9 @@ __all__ = [
     "MessageAction",
     "OptionListMessage",
     "OtpButtonMessage",
+    "PairingCode",
+    "PhoneCheck",
+    "PhoneExists",
     "PinDuration",
     "PinMessage",
     "PixButtonMessage",
@@ -100,6 +114,7 @@ __all__ = [
     "PollMessage",
     "PollVoteMessage",
     "PtvMessage",
+    "QrCode",
     "QueuePage",
     "QueuedMessage",
     "ReactionMessage",
@@ -111,6 +126,7 @@ __all__ = [
     "TextMessage",
     "UrlButton",
     "VideoMessage",
+    "WebhookKind",
     "button_list",
     "chat_kind",
     "check_carousel",

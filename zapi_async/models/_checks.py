@@ -7,6 +7,7 @@ none of them rewrites input (use :func:`normalize_phone` explicitly for that).
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from ..errors import ValidationError
 from .chat_ids import MAX_PHONE_DIGITS, MIN_PHONE_DIGITS, ChatKind, chat_kind
@@ -23,9 +24,12 @@ __all__ = [
     "check_optional_bool",
     "check_optional_id",
     "check_optional_text",
+    "check_phone_number",
     "check_recipient",
     "check_string",
     "check_text",
+    "check_webhook_url",
+    "is_chat_id",
     "normalize_phone",
 ]
 
@@ -97,28 +101,119 @@ def not_a_string(field: str, value: object) -> ValidationError:
     return ValidationError(field, f"should be a string, but was {type(value).__name__}")
 
 
-def normalize_phone(value: str) -> str:
+#: Fewest digits :func:`normalize_phone` returns (country code included): shorter
+#: numbers exist only in a few small numbering plans (use ``region=`` for those).
+MIN_NORMALIZED_DIGITS = 10
+#: With ``default_country``, digits already starting with that code are taken as
+#: international when at least this many digits follow it (exact for Brazil's 10-11
+#: digit national numbers and for North America's 10).
+MIN_NATIONAL_AFTER_CODE = 10
+_COUNTRY_CODE = re.compile(r"[1-9][0-9]{0,2}")
+_FORMATTED = re.compile(r"\+?[0-9\s().\-]+")
+
+
+def _phone_error(value: str, why: str) -> ValidationError:
+    return ValidationError("phone", f"{why}, but was {value!r}")
+
+
+def normalize_phone(
+    value: str, *, default_country: str | None = None, region: str | None = None
+) -> str:
     """Return ``value`` as Z-API's digits-only ``DDI DDD NUMBER`` form.
 
-    Strips spaces, dashes, dots, parentheses and one leading ``+``::
+    Strips spaces, dashes, dots and parentheses. A number written with ``+`` keeps
+    its country code; so does a plain run of digits (Z-API's own form)::
 
         >>> normalize_phone("+55 (11) 99999-9999")
         '5511999999999'
+        >>> normalize_phone("55 11 99999-9999")
+        '5511999999999'
 
-    Raises :class:`~zapi_async.ValidationError` when what is left is not 8 to 15
-    ASCII digits (a country code is required: Z-API does not guess one).
+    A national number (area code in parentheses, or any number once
+    ``default_country`` is given) gets ``default_country`` in front, unless its
+    digits already start with it and at least 10 digits follow::
+
+        >>> normalize_phone("(11) 99999-9999", default_country="55")
+        '5511999999999'
+        >>> normalize_phone("5511999999999", default_country="55")
+        '5511999999999'
+
+    ``region`` (an ISO country such as ``"BR"``) parses and validates the number
+    with Google's numbering plans instead; it needs the optional ``phonenumbers``
+    package (``pip install 'zapi-async[phonenumbers]'``).
+
+    Raises :class:`~zapi_async.ValidationError` (field ``phone``) for anything else:
+    letters, a national number without ``default_country``, a leading ``00`` or
+    ``0`` (dialling prefixes, ambiguous), fewer than 10 or more than 15 digits.
+    It never guesses a country.
     """
     if not isinstance(value, str):
         raise not_a_string("phone", value)
-    cleaned = _PHONE_PUNCTUATION.sub("", value)
-    cleaned = cleaned.removeprefix("+")
-    if not _DIGITS.fullmatch(cleaned):
-        raise ValidationError(
-            "phone",
-            f"should be a phone number of {MIN_PHONE_DIGITS}-{MAX_PHONE_DIGITS} digits with "
-            f"country and area code, but was {value!r}",
+    if region is not None:
+        return _normalize_with_phonenumbers(value, region)
+    if default_country is not None:
+        if not isinstance(default_country, str) or not _COUNTRY_CODE.fullmatch(
+            default_country.removeprefix("+")
+        ):
+            raise ValidationError(
+                "default_country",
+                f"should be a country calling code of 1-3 digits such as '55', "
+                f"but was {default_country!r}",
+            )
+        default_country = default_country.removeprefix("+")
+    text = value.strip()
+    if not _FORMATTED.fullmatch(text) or "+" in text[1:]:
+        raise _phone_error(value, "should hold only digits, spaces, ()-. and one leading '+'")
+    digits = _PHONE_PUNCTUATION.sub("", text).removeprefix("+")
+    if text.startswith("+"):
+        if digits.startswith("0"):
+            raise _phone_error(value, "should have a country code after '+' (none starts with 0)")
+    elif digits.startswith("00"):
+        raise _phone_error(
+            value, "should not start with the international dialling prefix 00: write '+' instead"
         )
-    return cleaned
+    elif digits.startswith("0"):
+        raise _phone_error(
+            value,
+            "should not start with a trunk or carrier prefix 0: write the number with its "
+            "country and area code",
+        )
+    elif default_country is not None:
+        international = digits.startswith(default_country) and (
+            len(digits) - len(default_country) >= MIN_NATIONAL_AFTER_CODE
+        )
+        if not international:
+            digits = default_country + digits
+    elif "(" in text:
+        raise _phone_error(
+            value,
+            "has no country code (the area code is in parentheses): pass default_country= "
+            "(e.g. '55' for Brazil) or write it with '+'",
+        )
+    if not MIN_NORMALIZED_DIGITS <= len(digits) <= MAX_PHONE_DIGITS:
+        raise _phone_error(
+            value,
+            f"should be a phone number of {MIN_NORMALIZED_DIGITS}-{MAX_PHONE_DIGITS} digits with "
+            "country and area code",
+        )
+    return digits
+
+
+def _normalize_with_phonenumbers(value: str, region: str) -> str:
+    try:
+        import phonenumbers  # noqa: PLC0415 (optional dependency)
+    except ImportError:
+        raise ValidationError(
+            "region",
+            "needs the phonenumbers package: pip install 'zapi-async[phonenumbers]'",
+        ) from None
+    try:
+        parsed = phonenumbers.parse(value, region.upper())
+    except phonenumbers.NumberParseException as exc:
+        raise _phone_error(value, f"is not a phone number of {region.upper()} ({exc})") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise _phone_error(value, f"is not a valid phone number (region {region.upper()})")
+    return f"{parsed.country_code}{phonenumbers.national_significant_number(parsed)}"
 
 
 def _suggestion(value: str) -> str:
@@ -129,6 +224,13 @@ def _suggestion(value: str) -> str:
         return f"; use {normalize_phone(value)!r}"
     except ValidationError:
         return ""
+
+
+def is_chat_id(value: str) -> bool:
+    """Whether ``value`` is a chat id other than a phone number (a group, a LID, a
+    channel or a broadcast list), which :func:`normalize_phone` must leave alone."""
+    kind = chat_kind(value)
+    return kind is not None and kind is not ChatKind.PHONE
 
 
 #: Chat id forms a send accepts: Z-API's send pages take numbers and groups, its LID
@@ -159,6 +261,35 @@ def check_recipient(field: str, value: object) -> None:
         "(e.g. '120363019502650977-group'), a LID (e.g. '81896604192873@lid') or a "
         f"channel id (e.g. '120363166555745933@newsletter'), but was {value!r}"
         f"{_suggestion(value)}",
+    )
+
+
+def check_phone_number(field: str, value: object) -> None:
+    """A phone number (not a group): digits only in ``DDI DDD NUMBER`` form."""
+    if not isinstance(value, str):
+        raise not_a_string(field, value)
+    if not _DIGITS.fullmatch(value):
+        raise ValidationError(
+            field,
+            "should be digits only in DDI DDD NUMBER form (e.g. '5511999999999'), "
+            f"but was {value!r}{_suggestion(value)}",
+        )
+
+
+def check_webhook_url(field: str, value: object) -> None:
+    """A webhook URL: ``https://`` (Z-API refuses others), or ``http://`` to a
+    loopback host (only a local fake such as the sandbox can call that)."""
+    check_http_url(field, value)
+    assert isinstance(value, str)
+    if value.startswith("https://"):
+        return
+    host = urlsplit(value).hostname or ""
+    if host == "localhost" or host.startswith("127.") or host == "::1":
+        return
+    raise ValidationError(
+        field,
+        "should start with https:// (Z-API refuses other webhook URLs; http:// is "
+        f"accepted for localhost only), but was {_preview(value)}",
     )
 
 

@@ -25,6 +25,7 @@ from .content_contracts import (
     validate_delete_query,
 )
 from .records import MessageLog, MessageState, RecordedAction, RecordedHeaders, RecordedMessage
+from .setup_endpoints import SetupEndpoints, setup_methods
 from .validation import BodyError, validate_queue_page
 
 __all__ = ["DEFAULT_QUEUE_LIMIT", "IdFactory", "Reply", "SandboxInstance", "allowed_methods"]
@@ -54,7 +55,7 @@ def allowed_methods(endpoint: str) -> dict[str, str] | None:
     head, _, rest = endpoint.partition("/")
     if head == "queue" and rest and "/" not in rest:
         return {"DELETE": "queue_delete"}
-    return None
+    return setup_methods(endpoint)
 
 
 @attrs.frozen
@@ -130,6 +131,7 @@ class SandboxInstance:
         wall_clock: Callable[[], float],
         queue_limit: int = DEFAULT_QUEUE_LIMIT,
         strict: bool = True,
+        setup: SetupEndpoints | None = None,
     ) -> None:
         self.instance_id = instance_id
         self.log = log
@@ -139,6 +141,8 @@ class SandboxInstance:
         self.queue_limit = queue_limit
         self.strict = strict
         self.connected = True
+        #: Pairing, me/device, phone-exists and webhook setters (see .setup_endpoints).
+        self.setup = setup
         #: Forwards, reads and deletes, in arrival order.
         self.actions: list[RecordedAction] = []
         self._queue: list[tuple[int, RecordedMessage]] = []
@@ -178,6 +182,8 @@ class SandboxInstance:
         headers: RecordedHeaders,
     ) -> Reply:
         """Perform ``operation`` (from :func:`allowed_methods`) and return the answer."""
+        if operation.startswith("setup:") and self.setup is not None:
+            return Reply(*self.setup.handle(operation, endpoint, body, self))
         try:
             if operation == "send":
                 return self._send(endpoint, body, headers)

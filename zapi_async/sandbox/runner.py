@@ -24,6 +24,10 @@ def _announce(sandbox: ZapiSandbox, default_token: bool, echo: Callable[[str], A
     echo(f"  Client-Token: {'required' if sandbox.client_token else 'not required'}")
     if sandbox.webhook_url:
         echo(f"  webhooks to : {redact_url(sandbox.webhook_url)}")
+    if sandbox.whatsapp_numbers is not None:
+        echo(f"  WhatsApp    : {len(sandbox.whatsapp_numbers)} number(s) (phone-exists)")
+    if not sandbox.connected:
+        echo("  phone       : disconnected (pair it: zapi-async qr)")
     if sandbox.inspector is not None:
         echo(f"  inspector   : {sandbox.inspector_url}")
         if sandbox.host not in ("127.0.0.1", "localhost", "::1"):
@@ -49,6 +53,8 @@ async def serve_sandbox(
     client_token: str | None = None,
     seed: int = 0,
     webhook_url: str | None = None,
+    whatsapp_numbers: list[str] | None = None,
+    connected: bool = True,
     inspector: bool = False,
     inspector_port: int | None = None,
     echo: Callable[[str], Any] = print,
@@ -59,7 +65,9 @@ async def serve_sandbox(
     ``token`` defaults to :data:`DEFAULT_TOKEN`, which is printed (it is public); a
     token you pass is never printed, nor the Client-Token. ``seed`` drives the
     generated ids and random faults; ``webhook_url`` is where webhooks go (shown
-    redacted). ``inspector`` (default False; the command passes True) serves the
+    redacted). ``whatsapp_numbers`` are the numbers ``phone-exists`` says have
+    WhatsApp (default: every number); ``connected=False`` starts the phone
+    disconnected. ``inspector`` (default False; the command passes True) serves the
     inspector page on ``host:inspector_port`` (default ``port + 1``; a free port
     when ``port`` is 0) and prints its URL. ``echo`` (default :func:`print`) writes the banner.
     """
@@ -71,6 +79,8 @@ async def serve_sandbox(
         host=host,
         port=port,
         webhook_url=webhook_url,
+        whatsapp_numbers=whatsapp_numbers,
+        connected=connected,
         inspector=inspector,
         inspector_port=_inspector_port(port, inspector_port),
     )

@@ -7,7 +7,7 @@ Request pipeline (each step answers and stops when it fails)::
     injected latency, then injected fault (error status, 429, drop)
     wrong instance id or token                                             -> 401
     Client-Token missing / wrong (when the sandbox has one)                -> 400
-    POST without Content-Type: application/json                            -> 415
+    POST/PUT without Content-Type: application/json                        -> 415
     body not JSON                                                          -> 400
     body breaks the endpoint's contract                                    -> 400
     accepted: recorded, answered 200 (or dropped after accepting)
@@ -178,7 +178,7 @@ class SandboxServer:
         if denied is not None:
             return denied
         body: Any = None
-        if request.method == "POST":
+        if request.method in ("POST", "PUT"):
             if request.content_type != "application/json":
                 return Reply(
                     415,
@@ -245,6 +245,10 @@ class SandboxServer:
         self._note(request, endpoint, reply.status, fault)
         if reply.status == 204:  # No Content: read-message, delete-message
             response = web.Response(status=204, headers=headers)
+        elif isinstance(reply.body, bytes):  # GET qr-code answers a PNG image
+            response = web.Response(
+                body=reply.body, status=reply.status, headers=headers, content_type="image/png"
+            )
         else:
             response = web.json_response(reply.body, status=reply.status, headers=headers)
         if allow is not None:

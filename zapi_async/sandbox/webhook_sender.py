@@ -58,6 +58,15 @@ __all__ = [
 TOKEN_HEADER = "z-api-token"
 #: Seconds a webhook POST may take before it fails.
 WEBHOOK_TIMEOUT = 10.0
+#: Callback ``type`` (lower case) -> the ``update-webhook-<kind>`` that sets its URL.
+_KIND_OF_TYPE = {
+    "receivedcallback": "received",
+    "deliverycallback": "delivery",
+    "messagestatuscallback": "message-status",
+    "disconnectedcallback": "disconnected",
+    "connectedcallback": "connected",
+    "presencechatcallback": "chat-presence",
+}
 #: Stands in for the secret parts of a webhook URL in reprs.
 REDACTED = "***"
 
@@ -142,6 +151,9 @@ class WebhookSender(SystemWebhooks):
         self.connected_phone = connected_phone
         #: Where webhooks go; ``None`` until configured.
         self.url = url
+        #: Per-kind URLs set through ``update-webhook-<kind>`` (``"received"``,
+        #: ``"delivery"``, ``"message-status"``...); they win over :attr:`url`.
+        self.urls: dict[str, str] = {}
         #: Echoes of accepted sends posted so far (see :meth:`echo`), in order.
         self.echoes: list[WebhookDelivery] = []
         self._token = token
@@ -167,12 +179,14 @@ class WebhookSender(SystemWebhooks):
         return record
 
     async def post(self, payload: dict[str, Any], *, url: str | None = None) -> WebhookDelivery:
-        """POST ``payload`` as JSON to ``url`` (default :attr:`url`); return the outcome.
+        """POST ``payload`` as JSON to ``url`` (default: the URL set for its kind with
+        ``update-webhook-<kind>``, else :attr:`url`); return the outcome.
 
         A connection failure raises the :mod:`aiohttp` error; any HTTP status is
         returned. Every attempt, failed or not, goes to :attr:`listeners`.
         """
-        target = url or self.url
+        kind = _KIND_OF_TYPE.get(str(payload.get("type", "")).lower())
+        target = url or (self.urls.get(kind) if kind else None) or self.url
         wall, started = self.wall_clock(), time.perf_counter()
         if not target:
             self._notify(WebhookAttempt(None, payload, None, "", 0.0, wall, "no webhook URL"))

@@ -11,7 +11,7 @@ import asyncio
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -30,6 +30,7 @@ from .records import (
     RecordedRequest,
 )
 from .server import Credentials, SandboxServer
+from .setup_endpoints import SetupEndpoints
 from .webhook_sender import SandboxError, WebhookDelivery, WebhookSender, received_payload
 
 __all__ = ["ZapiSandbox"]
@@ -56,9 +57,13 @@ class ZapiSandbox:
     ``host``/``port`` default to 127.0.0.1 and a free port. ``webhook_url`` is where
     webhooks go. ``strict`` (default True) rejects unknown JSON keys and ``null``
     values. ``queue_limit`` (default 1000) bounds the server queue while
-    disconnected. ``connected_phone`` is the instance's own number in webhooks.
-    ``notify_sent_by_me`` (default False, like Z-API's "notify sent by me") POSTs
-    the echo of every accepted send (``fromMe`` and ``fromApi`` true) to the webhook.
+    disconnected. ``connected_phone`` is the instance's own number in webhooks and
+    ``GET device``. ``whatsapp_numbers`` are the numbers ``phone-exists`` says have
+    WhatsApp (default ``None``: every number); ``connected=False`` starts the
+    phone disconnected (to try pairing: ``GET qr-code`` then :meth:`connect`).
+    ``notify_sent_by_me`` (default False, like Z-API's "notify sent by me", which
+    ``update-notify-sent-by-me`` also sets) POSTs the echo of every accepted send
+    (``fromMe`` and ``fromApi`` true) to the webhook.
     ``clock``/``wall_clock`` (monotonic / epoch seconds) time the records;
     ``sleep`` performs injected latency (replace it to control time in tests).
     ``inspector`` (default False) also serves the inspector page and its control
@@ -79,6 +84,8 @@ class ZapiSandbox:
         strict: bool = True,
         queue_limit: int = DEFAULT_QUEUE_LIMIT,
         connected_phone: str = "5511900000000",
+        whatsapp_numbers: Collection[str] | None = None,
+        connected: bool = True,
         notify_sent_by_me: bool = False,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
@@ -118,8 +125,20 @@ class ZapiSandbox:
             url=webhook_url,
             token=self.token,
         )
-        #: Whether accepted sends are echoed to the webhook (Z-API's "notify sent by me").
-        self.notify_sent_by_me = notify_sent_by_me
+        #: Pairing, ``me``/``device``, phone-exists and the webhook setters' state.
+        self.setup = SetupEndpoints(
+            instance_id=self.instance_id,
+            token=self.token,
+            connected_phone=connected_phone,
+            urls=self.webhooks.urls,
+            whatsapp_numbers=whatsapp_numbers,
+            seed=seed,
+            wall_clock=wall_clock,
+        )
+        self.setup.notify_sent_by_me = notify_sent_by_me
+        self.instance.setup = self.setup
+        if not connected:
+            self.instance.disconnect()
         self.log.on_accept.append(self._echo_if_notified)
         self._server = SandboxServer(
             credentials=self.credentials,
@@ -311,8 +330,39 @@ class ZapiSandbox:
     def webhook_url(self, url: str | None) -> None:
         self.webhooks.url = url
 
+    @property
+    def webhook_urls(self) -> dict[str, str]:
+        """The per-kind URLs set through ``update-webhook-<kind>`` (a copy), e.g.
+        ``{"received": "https://…"}``; a kind without one goes to :attr:`webhook_url`."""
+        return dict(self.webhooks.urls)
+
+    @property
+    def notify_sent_by_me(self) -> bool:
+        """Whether accepted sends are echoed to the webhook (Z-API's "notify sent by
+        me"; also set by ``update-notify-sent-by-me``)."""
+        return self.setup.notify_sent_by_me
+
+    @notify_sent_by_me.setter
+    def notify_sent_by_me(self, on: bool) -> None:
+        self.setup.notify_sent_by_me = on
+
+    @property
+    def whatsapp_numbers(self) -> set[str] | None:
+        """The numbers ``phone-exists`` says have WhatsApp (``None``: every number)."""
+        return self.setup.whatsapp_numbers
+
+    @whatsapp_numbers.setter
+    def whatsapp_numbers(self, numbers: Collection[str] | None) -> None:
+        self.setup.whatsapp_numbers = None if numbers is None else set(numbers)
+
+    @property
+    def qr_codes(self) -> list[str]:
+        """The text of every QR code ``GET qr-code`` handed out, oldest first."""
+        return list(self.setup.qr_codes)
+
     def _echo_if_notified(self, record: RecordedMessage) -> None:
-        if self.notify_sent_by_me and record.state is MessageState.SENT and self.webhook_url:
+        webhook = self.webhooks.urls.get("received") or self.webhook_url
+        if self.notify_sent_by_me and record.state is MessageState.SENT and webhook:
             self.webhooks.echo(record)
 
     def lid_for(self, phone: str) -> str:

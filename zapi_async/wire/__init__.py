@@ -10,6 +10,8 @@ change a shape):
   JSON paths in wire names.
 * :mod:`~zapi_async.wire.lists`: the nested ``buttonList`` / ``optionList`` objects.
 * :mod:`~zapi_async.wire.instance`: the server queue's PascalCase keys.
+* :mod:`~zapi_async.wire.setup`: the setup endpoints' loosely documented answers
+  (``me``, ``device``, ``phone-exists``, pairing codes).
 * :mod:`~zapi_async.wire.content`: media, poll, event and delete-message shapes.
 * :mod:`~zapi_async.wire.events`: webhook events dispatched on ``type``.
 
@@ -21,6 +23,7 @@ from . import content as _content
 from . import events as _events
 from . import instance as _instance
 from . import lists as _lists
+from . import setup as _setup
 from .content import to_query
 from .converter import converter, from_wire, register_renames, to_camel, to_wire
 from .events import structure_event
@@ -36,4 +39,4 @@ __all__ = [
     "to_wire",
 ]
 
-del _content, _events, _instance, _lists
+del _content, _events, _instance, _lists, _setup

@@ -269,6 +269,8 @@ def to_wire(obj: Any) -> dict[str, Any]:
 
 def _problems(exc: BaseException, path: str) -> list[str]:
     """Each failure under ``exc`` as ``"<what> @ <JSON path>"``, in wire names."""
+    if isinstance(exc, WireFormatError):  # a hand-written hook's, paths from its own "$"
+        return [problem.replace(" @ $", f" @ {path}", 1) for problem in exc.errors]
     if isinstance(exc, IterableValidationError):
         with_index, without = exc.group_exceptions()
         found = [p for sub, n in with_index for p in _problems(sub, f"{path}[{n.index!r}]")]
