@@ -176,9 +176,7 @@ def load_credentials(
             f"missing credentials: set {' and '.join(missing)} in the environment{where} "
             f"({ENV_CLIENT_TOKEN} too if your account requires the Client-Token header)",
         )
-    segment = (
-        "should be 1-128 letters, digits, '-' or '_' (no spaces, '/', '.', '?', '#' or '%')"
-    )
+    segment = "should be 1-128 letters, digits, '-' or '_' (no spaces, '/', '.', '?', '#' or '%')"
     _check(ENV_INSTANCE_ID, settings[ENV_INSTANCE_ID], _PATH_SEGMENT, segment, secret=False)
     _check(ENV_TOKEN, settings[ENV_TOKEN], _PATH_SEGMENT, segment, secret=True)
     client_token = settings.get(ENV_CLIENT_TOKEN)
