@@ -238,23 +238,31 @@ class ZapiClient(
         results: list[SendResult] = []
         for index, part in enumerate(parts):
             try:
-                body = await self._call(
-                    "POST", part.endpoint, to_wire(part), limiter=limiter, on_retry=on_retry
-                )
-                refusal = refusal_in_send_body(
-                    body,
-                    endpoint=self._transport.display(part.endpoint),
-                    method="POST",
-                    redact=self._transport.redact,
-                )
-                if refusal is not None:
-                    raise refusal
-                results.append(self._structure(body, SendResult, part.endpoint))
+                results.append(await self._send_part(part, limiter, on_retry))
             except ZapiError as exc:
                 if not results:
                     raise
                 raise PartialSendError(results, index, len(parts), exc) from exc
         return results
+
+    async def _send_part(
+        self, part: Message, limiter: Limiter | None, on_retry: RetryObserver | None
+    ) -> SendResult:
+        body = await self._call(
+            "POST", part.endpoint, to_wire(part), limiter=limiter, on_retry=on_retry
+        )
+        answer: SendResult | ZapiError | None = refusal_in_send_body(
+            body,
+            endpoint=self._transport.display(part.endpoint),
+            method="POST",
+            redact=self._transport.redact,
+        )
+        if answer is None:
+            answer = self._try_structure(body, SendResult, part.endpoint)
+        del body  # the raw answer stays out of the traceback's frame locals
+        if not isinstance(answer, SendResult):
+            raise answer
+        return answer
 
     def pacer(self, profile: PacingProfile) -> PacedLimiter:
         """The :class:`~zapi_async.PacedLimiter` applying ``profile`` to this instance.

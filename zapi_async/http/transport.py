@@ -250,10 +250,8 @@ class Transport:
             raise outcome
         status, headers, content_type, raw = outcome
         del outcome
-        # Redacted here, once: a body echoing the token (a 404 naming the path, a
-        # proxy's error page) must not reach a result, an error or a frame local.
-        decoded = self.redact.deep(decode_body(raw, content_type))
-        del raw
+        decoded = decode_body(raw, content_type)
+        del raw  # a body may echo the token (a 404 naming the path): not a frame local
         error = error_for_status(
             status, decoded, endpoint=display, method=method, headers=headers, redact=self.redact
         )
