@@ -25,10 +25,9 @@ from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
 from ..errors import ConfigurationError, PartialSendError, SettingsError, ZapiError
 from ..http.responses import refusal_in_send_body
 from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
-from ..http.transport import Transport
+from ..http.transport import Transport, check_credentials
 from ..limits.pacing import PacedLimiter, PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, Unlimited
-from ..models._checks import check_text
 from ..models.carousel import CarouselMessage, CarouselPolicy, check_carousel
 from ..models.messages import ButtonActionsMessage, Message, SendResult
 from ..sending.bulk import send_many
@@ -89,10 +88,7 @@ class ZapiClient(
         limiter: Limiter | None = None,
         carousel_policy: CarouselPolicy = CarouselPolicy(),
     ) -> None:
-        check_text("ZapiClient.instance_id", instance_id)
-        check_text("ZapiClient.token", token)
-        if client_token is not None:
-            check_text("ZapiClient.client_token", client_token)
+        check_credentials(instance_id, token, client_token)
         if not base_url.startswith(("http://", "https://")):
             raise SettingsError(
                 f"ZapiClient.base_url should start with http(s)://, but was {base_url!r}"
@@ -242,23 +238,31 @@ class ZapiClient(
         results: list[SendResult] = []
         for index, part in enumerate(parts):
             try:
-                body = await self._call(
-                    "POST", part.endpoint, to_wire(part), limiter=limiter, on_retry=on_retry
-                )
-                refusal = refusal_in_send_body(
-                    body,
-                    endpoint=self._transport.display(part.endpoint),
-                    method="POST",
-                    redact=self._transport.redact,
-                )
-                if refusal is not None:
-                    raise refusal
-                results.append(self._structure(body, SendResult, part.endpoint))
+                results.append(await self._send_part(part, limiter, on_retry))
             except ZapiError as exc:
                 if not results:
                     raise
                 raise PartialSendError(results, index, len(parts), exc) from exc
         return results
+
+    async def _send_part(
+        self, part: Message, limiter: Limiter | None, on_retry: RetryObserver | None
+    ) -> SendResult:
+        body = await self._call(
+            "POST", part.endpoint, to_wire(part), limiter=limiter, on_retry=on_retry
+        )
+        answer: SendResult | ZapiError | None = refusal_in_send_body(
+            body,
+            endpoint=self._transport.display(part.endpoint),
+            method="POST",
+            redact=self._transport.redact,
+        )
+        if answer is None:
+            answer = self._try_structure(body, SendResult, part.endpoint)
+        del body  # the raw answer stays out of the traceback's frame locals
+        if not isinstance(answer, SendResult):
+            raise answer
+        return answer
 
     def pacer(self, profile: PacingProfile) -> PacedLimiter:
         """The :class:`~zapi_async.PacedLimiter` applying ``profile`` to this instance.

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
@@ -20,18 +22,59 @@ from ..errors import (
     ClientClosedError,
     DeliveryUnknownError,
     ResponseFormatError,
+    ValidationError,
     ZapiConnectionError,
     ZapiError,
 )
 from .redaction import REDACTED, Redactor
 from .responses import decode_body, error_for_status
 
-__all__ = ["ConnectionProgress", "Transport", "connection_trace", "needs_trace"]
+__all__ = [
+    "ConnectionProgress",
+    "Transport",
+    "check_credentials",
+    "connection_trace",
+    "needs_trace",
+]
 
 logger = logging.getLogger("zapi_async")
 
 # Failures that happen before a single byte of the request is written.
 _NOT_SENT_ERRORS = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+
+
+# Z-API's instance ids and tokens are letters and digits (upper-case hex and
+# alphanumerics); '-' and '_' are allowed too. Anything else ('/', '.', '#', '%', '?',
+# spaces) would change the URL's path, cut it short or escape redaction.
+_PATH_SECRET = re.compile(r"[A-Za-z0-9_-]{1,128}")
+# A header value: printable ASCII without spaces (no line breaks: no header injection).
+_HEADER_SECRET = re.compile(r"[!-~]{1,256}")
+
+
+def check_credentials(instance_id: object, token: object, client_token: object) -> None:
+    """Refuse an instance id, token or Client-Token outside Z-API's alphabet with a
+    :class:`~zapi_async.ValidationError`; the secrets' values are never shown."""
+    if not isinstance(instance_id, str) or not _PATH_SECRET.fullmatch(instance_id):
+        shown = repr(instance_id) if isinstance(instance_id, str) else type(instance_id).__name__
+        raise ValidationError(
+            "ZapiClient.instance_id",
+            "should be Z-API's instance id: 1-128 letters, digits, '-' or '_', "
+            f"but was {shown[:80]}",
+        )
+    if not isinstance(token, str) or not _PATH_SECRET.fullmatch(token):
+        raise ValidationError(
+            "ZapiClient.token",
+            "should be Z-API's instance token: 1-128 letters, digits, '-' or '_' "
+            "(the value is not shown)",
+        )
+    if client_token is not None and (
+        not isinstance(client_token, str) or not _HEADER_SECRET.fullmatch(client_token)
+    ):
+        raise ValidationError(
+            "ZapiClient.client_token",
+            "should be the account's Client-Token: 1-256 printable ASCII characters "
+            "without spaces (the value is not shown)",
+        )
 
 
 class ConnectionProgress:
@@ -68,6 +111,14 @@ def needs_trace(timeouts: Timeouts) -> bool:
     return timeouts.connect is None or timeouts.connect >= timeouts.total
 
 
+def _cancelling() -> bool:
+    """Whether the running task itself is being cancelled."""
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
+    # Without it (3.10) every CancelledError is taken as the task's own.
+    return cancelling is None or bool(cancelling() > 0)
+
+
 class _State(enum.Enum):
     UNOPENED = "unopened"
     OPEN = "open"
@@ -84,6 +135,7 @@ class Transport:
     __slots__ = (
         "_display_prefix",
         "_headers",
+        "_loop",
         "_owns_session",
         "_session",
         "_state",
@@ -105,9 +157,11 @@ class Transport:
         pool: PoolLimits,
         timeouts: Timeouts,
     ) -> None:
+        check_credentials(instance_id, token, client_token)
         self.pool = pool
         self.timeouts = timeouts
         self.redact = Redactor([token, client_token])
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._url_prefix = f"{base_url}/instances/{instance_id}/token/{token}/"
         self._display_prefix = f"/instances/{instance_id}/token/{REDACTED}/"
         self._headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -138,6 +192,18 @@ class Transport:
         """The session, created on first use; :class:`ClientClosedError` after close."""
         if self._state is _State.CLOSED:
             raise ClientClosedError("this ZapiClient is closed; create a new one")
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise ClientClosedError(
+                "this ZapiClient was opened in another event loop; a client (and its "
+                "session) works in one loop only: create one client per loop"
+            )
+        if self._session is not None and self._session.closed:
+            raise ClientClosedError(
+                "the aiohttp session given as session= was closed by its owner; nothing was sent"
+            )
         if self._session is None:
             connector = aiohttp.TCPConnector(
                 limit=self.pool.max_connections,
@@ -171,10 +237,37 @@ class Transport:
         )
 
     async def exchange(self, method: str, endpoint: str, body: bytes | None) -> Any:
-        """One request; the decoded answer of a 2xx, else the mapped error."""
-        session = self.open_session()
+        """One request; the decoded answer of a 2xx, else the mapped error.
+
+        No local of this frame holds the token or the full URL when it raises (error
+        reporters such as Sentry capture frame locals): the aiohttp response lives
+        only inside :meth:`_round_trip`, which never lets an exception through.
+        """
         display = self.display(endpoint)
-        failure: ZapiError | None = None
+        outcome = await self._round_trip(method, endpoint, body, display)
+        if isinstance(outcome, ZapiError):
+            logger.warning("%s", outcome)
+            raise outcome
+        status, headers, content_type, raw = outcome
+        del outcome
+        decoded = decode_body(raw, content_type)
+        del raw  # a body may echo the token (a 404 naming the path): not a frame local
+        error = error_for_status(
+            status, decoded, endpoint=display, method=method, headers=headers, redact=self.redact
+        )
+        del headers  # a redirect's Location may name the tokenised URL
+        logger.debug("%s %s -> HTTP %d", method, display, status)
+        if error is not None:
+            del decoded
+            raise error
+        return decoded
+
+    async def _round_trip(
+        self, method: str, endpoint: str, body: bytes | None, display: str
+    ) -> tuple[int, Mapping[str, str], str, bytes] | ZapiError:
+        """The answer's status, headers, type and body, or the error to raise (returned,
+        not raised, so aiohttp's objects and exceptions stay out of tracebacks)."""
+        session = self.open_session()
         # Only a traced session (ours) reports getting a connection.
         progress = ConnectionProgress() if self._traced else None
         try:
@@ -190,29 +283,27 @@ class Transport:
                 trace_request_ctx=progress,
             ) as response:
                 raw = await response.read()
-                status, headers = response.status, response.headers
-                content_type = response.content_type
+                return response.status, response.headers.copy(), response.content_type, raw
         except _NOT_SENT_ERRORS as exc:
-            failure = ZapiConnectionError(display, self._describe(exc))
+            return ZapiConnectionError(display, self._describe(exc))
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             if progress is not None and not progress.connected:
                 # E.g. the total timeout expired while waiting for a pooled connection.
-                failure = ZapiConnectionError(display, self._describe(exc, "before connecting"))
-            else:
-                failure = DeliveryUnknownError(display, self._describe(exc))
-        if failure is not None:
-            # Raised outside the except block: aiohttp's exception (which may carry
-            # the tokenised URL) is not chained as __context__.
-            logger.warning("%s", failure)
-            raise failure
-        decoded = decode_body(raw, content_type)
-        error = error_for_status(
-            status, decoded, endpoint=display, method=method, headers=headers, redact=self.redact
-        )
-        logger.debug("%s %s -> HTTP %d", method, display, status)
-        if error is not None:
-            raise error
-        return decoded
+                return ZapiConnectionError(display, self._describe(exc, "before connecting"))
+            return DeliveryUnknownError(display, self._describe(exc))
+        except asyncio.CancelledError:
+            if _cancelling() or not (self.closed or session.closed):
+                raise
+            # aiohttp cancels requests waiting for a pooled connection when the
+            # session closes: the caller was not cancelled, the client was closed.
+            return ClientClosedError(
+                f"the client was closed while {method} {display} waited for a connection; "
+                "nothing was sent"
+            )
+        except RuntimeError as exc:  # aiohttp's "Session is closed"
+            if not (self.closed or session.closed):
+                raise
+            return ClientClosedError(f"the session was closed during {method} {display}: {exc}")
 
     def _describe(self, exc: BaseException, default: str = "no detail") -> str:
         detail = str(exc) or default

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["JSONDecodeError", "dumps", "loads"]
+__all__ = ["JSONDecodeError", "dumps", "loads", "nesting_within"]
 
 #: Raised by :func:`loads` for text that is not JSON (a ``ValueError``).
 JSONDecodeError = json.JSONDecodeError
@@ -20,3 +20,17 @@ def dumps(payload: Any) -> bytes:
 def loads(text: str | bytes) -> Any:
     """The value of a JSON document (:data:`JSONDecodeError` when it is not JSON)."""
     return json.loads(text)
+
+
+def nesting_within(value: Any, limit: int) -> bool:
+    """Whether decoded JSON nests at most ``limit`` containers deep (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > limit:
+                return False
+            stack.extend((child, depth + 1) for child in item)
+    return True
