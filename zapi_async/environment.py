@@ -55,9 +55,10 @@ _FILE_KEYS = {
     "client_token": ENV_CLIENT_TOKEN,
     "base_url": ENV_BASE_URL,
 }
-# The instance id and token go into the URL path: one path segment of visible
-# ASCII. The Client-Token goes into a header: visible ASCII, no spaces.
-_PATH_SEGMENT = re.compile(r"[!$&'()*+,;=:@A-Za-z0-9._~-]+")
+# The instance id and token go into the URL path: Z-API's alphabet only (as
+# ZapiClient checks: '.', '..' or '%' would move or escape the path). The
+# Client-Token goes into a header: visible ASCII, no spaces.
+_PATH_SEGMENT = re.compile(r"[A-Za-z0-9_-]{1,128}")
 _HEADER_VALUE = re.compile(r"[!-~]+")
 _BASE_URL = re.compile(r"https?://[^\s/?#]+(?:/[^\s?#]*)?")
 
@@ -175,7 +176,7 @@ def load_credentials(
             f"missing credentials: set {' and '.join(missing)} in the environment{where} "
             f"({ENV_CLIENT_TOKEN} too if your account requires the Client-Token header)",
         )
-    segment = "should be one URL path segment (no spaces, '/', '?', '#' or '%')"
+    segment = "should be 1-128 letters, digits, '-' or '_' (no spaces, '/', '.', '?', '#' or '%')"
     _check(ENV_INSTANCE_ID, settings[ENV_INSTANCE_ID], _PATH_SEGMENT, segment, secret=False)
     _check(ENV_TOKEN, settings[ENV_TOKEN], _PATH_SEGMENT, segment, secret=True)
     client_token = settings.get(ENV_CLIENT_TOKEN)

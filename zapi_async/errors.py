@@ -20,7 +20,9 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── ZapiConnectionError        the request never reached Z-API (safe to retry)
     ├── DeliveryUnknownError       (also a TimeoutError) the request may have reached Z-API
     ├── PartialSendError           a split message failed after some parts were sent
-    ├── ClientClosedError          (also a RuntimeError) the client was closed
+    ├── ClientClosedError          (also a RuntimeError) the client (or its session) was
+    │                              closed, or is used from another event loop
+    ├── UnexpectedSendError        a send raised outside this tree (a bug): ``failed``
     ├── NotSentError               held back before sending: Z-API never saw it
     │   ├── QueueClosedError       submit() on a closed SendQueue, or closed before sending
     │   ├── DailyCapReachedError   the pacing profile's daily cap is reached
@@ -37,8 +39,12 @@ Every exception the library raises derives from :class:`ZapiError`::
     ├── CommandLineError           the zapi-async command stops with a message and an
     │   │                          exit code
     │   └── QrRenderError          the terminal cannot draw the pairing QR code
-    └── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
-                                   router bound to a client
+    ├── RouterBusyError            (also a RuntimeError) ``max_pending`` handlers running
+    ├── EventNotBoundError         (also a RuntimeError) a reply helper on an event no
+    │                              router bound to a client
+    └── CampaignError              a campaign in Redis cannot be created or used as asked
+        ├── CampaignNotFoundError  (also a LookupError) no campaign of that name
+        └── CampaignExistsError    a campaign of that name exists (or its input changed)
 
 Messages and ``args`` never contain the instance token or the Client-Token: endpoints
 are always shown in their redacted form (``/instances/<id>/token/***/send-text``).
@@ -258,6 +264,18 @@ class ClientClosedError(ZapiError, RuntimeError):
     """The :class:`~zapi_async.ZapiClient` was closed; create a new one."""
 
 
+class UnexpectedSendError(ZapiError):
+    """A send raised outside this tree (a bug): a ``failed`` outcome in ``SendQueue``
+    and ``send_many``, never an abort. ``error`` (also ``__cause__``) is the original,
+    ``reason`` its type and message."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+        self.reason = f"{type(error).__name__}: {error}"
+        super().__init__(f"the send failed unexpectedly: {self.reason}")
+        self.__cause__ = error
+
+
 class NotSentError(ZapiError):
     """The library held a message back before sending it: Z-API never saw it.
 
@@ -366,6 +384,10 @@ class RouterClosedError(ZapiError, RuntimeError):
     """:meth:`WebhookRouter.submit` after :meth:`WebhookRouter.aclose`."""
 
 
+class RouterBusyError(ZapiError, RuntimeError):
+    """:meth:`WebhookRouter.submit` while ``max_pending`` dispatches run (adapters: 503)."""
+
+
 class EventNotBoundError(ZapiError, RuntimeError):
     """``event.reply_text()`` (or ``reply``/``react``) on an event not bound to a client:
     dispatch it through ``WebhookRouter(client=...)`` or call ``event.bind(client)``."""
@@ -376,7 +398,21 @@ class QrRenderError(CommandLineError):
     message); the command then saves the image instead."""
 
 
+class CampaignError(ZapiError):
+    """A campaign (:mod:`zapi_async.campaigns`) cannot be created or used as asked."""
+
+
+class CampaignNotFoundError(CampaignError, LookupError):
+    """No campaign of that name in this Redis."""
+
+
+class CampaignExistsError(CampaignError):
+    """A campaign of that name exists already, with other settings or other input."""
+
+
 #: Every error class above (in the order of the tree), and :class:`SentPart`.
 __all__ = [
-    n for n, v in list(globals().items()) if isinstance(v, type) and v.__module__ == __name__
+    name
+    for name, value in list(globals().items())
+    if getattr(value, "__module__", None) == __name__
 ]

@@ -97,24 +97,32 @@ def test_a_credentials_file_wins_over_the_environment_but_not_overrides(tmp_path
         (
             without(ZAPI_INSTANCE_ID="3C01 A2"),
             "ZAPI_INSTANCE_ID",
-            "ZAPI_INSTANCE_ID should be one URL path segment (no spaces, '/', '?', '#' or "
-            "'%'), but was '3C01 A2'",
+            "ZAPI_INSTANCE_ID should be 1-128 letters, digits, '-' or '_' (no spaces, '/', "
+            "'.', '?', '#' or '%'), but was '3C01 A2'",
         ),
         (
             without(ZAPI_INSTANCE_ID="3C01/../x"),
             "ZAPI_INSTANCE_ID",
-            "ZAPI_INSTANCE_ID should be one URL path segment (no spaces, '/', '?', '#' or "
-            "'%'), but was '3C01/../x'",
+            "ZAPI_INSTANCE_ID should be 1-128 letters, digits, '-' or '_' (no spaces, '/', "
+            "'.', '?', '#' or '%'), but was '3C01/../x'",
         ),
         (
             without(ZAPI_TOKEN=TOKEN + "\n"),
             "ZAPI_TOKEN",
-            "ZAPI_TOKEN should be one URL path segment (no spaces, '/', '?', '#' or '%')",
+            "ZAPI_TOKEN should be 1-128 letters, digits, '-' or '_' (no spaces, '/', '.', '?', "
+            "'#' or '%')",
+        ),
+        (
+            without(ZAPI_TOKEN=".."),
+            "ZAPI_TOKEN",
+            "ZAPI_TOKEN should be 1-128 letters, digits, '-' or '_' (no spaces, '/', '.', '?', "
+            "'#' or '%')",
         ),
         (
             without(ZAPI_TOKEN=TOKEN + "?x=1"),
             "ZAPI_TOKEN",
-            "ZAPI_TOKEN should be one URL path segment (no spaces, '/', '?', '#' or '%')",
+            "ZAPI_TOKEN should be 1-128 letters, digits, '-' or '_' (no spaces, '/', '.', '?', "
+            "'#' or '%')",
         ),
         (
             without(ZAPI_CLIENT_TOKEN=CLIENT_TOKEN + " x"),

@@ -156,7 +156,11 @@ async def test_a_custom_key_is_used_as_is(redis: Redis) -> None:
     shared = RedisRateLimiter(redis, key="bot:{shop}:budget", rate=10, sleep=Recorder())
     await shared.acquire()
     await shared.pause(1)
-    assert sorted(await redis.keys("bot:*")) == [b"bot:{shop}:budget", b"bot:{shop}:budget:pause"]
+    assert sorted(await redis.keys("bot:*")) == [
+        b"bot:{shop}:budget",
+        b"bot:{shop}:budget:epoch",
+        b"bot:{shop}:budget:pause",
+    ]
 
 
 # -- the shared pause ---------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The binary is ``$REDIS_SERVER`` if set, else ``redis-server`` on ``PATH`` or in
 ``/usr/bin``, ``/usr/sbin``, ``/usr/local/bin`` (``scripts/install-redis.sh``
 installs Debian's package). Each server runs on a free port in a temporary
-directory, without persistence, and is stopped afterwards. Tests skip, saying why,
+directory, without persistence (``persistent_redis_server``: with an append-only
+file), and is stopped afterwards. Tests skip, saying why,
 only when no binary exists or it cannot start.
 """
 
@@ -62,8 +63,10 @@ def _answers_ping(port: int) -> bool:
 class RedisServer:
     """One throwaway redis-server process: ``start()``, ``stop()``, ``url``."""
 
-    def __init__(self, binary: str, directory: Path) -> None:
+    def __init__(self, binary: str, directory: Path, *, appendonly: bool = False) -> None:
         self.binary = binary
+        #: Keep data across restarts (AOF, fsync on every write).
+        self.appendonly = appendonly
         self.directory = directory
         self.port = 0
         self._process: subprocess.Popen[bytes] | None = None
@@ -95,7 +98,9 @@ class RedisServer:
                     "--save",
                     "",
                     "--appendonly",
-                    "no",
+                    "yes" if self.appendonly else "no",
+                    "--appendfsync",
+                    "always",
                     "--daemonize",
                     "no",
                 ],
@@ -124,14 +129,14 @@ class RedisServer:
                 process.wait()
 
 
-def _start_or_skip(directory: Path) -> RedisServer:
+def _start_or_skip(directory: Path, *, appendonly: bool = False) -> RedisServer:
     binary = find_redis_server()
     if binary is None:
         pytest.skip(
             "redis-server not found: run scripts/install-redis.sh (Debian's redis-server "
             "package) or set REDIS_SERVER=/path/to/redis-server"
         )
-    server = RedisServer(binary, directory)
+    server = RedisServer(binary, directory, appendonly=appendonly)
     error: Exception | None = None
     for _ in range(3):  # a free port can be taken between probing and binding
         try:
@@ -158,6 +163,16 @@ def redis_server() -> Iterator[RedisServer]:
 def own_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     """A redis-server of this test's own, free to be stopped and restarted."""
     server = _start_or_skip(tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def persistent_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """Like :func:`own_redis_server`, with an append-only file: data survives a restart."""
+    server = _start_or_skip(tmp_path, appendonly=True)
     try:
         yield server
     finally:

@@ -24,7 +24,9 @@ from zapi_async import (
     CallButton,
     ReplyButton,
     UrlButton,
+    ValidationError,
 )
+from zapi_async.models._checks import check_text
 
 __all__ = [
     "button_actions_messages",
@@ -45,9 +47,25 @@ __all__ = [
 # --- field values --------------------------------------------------------------------
 
 
+def _acceptable(value: str) -> bool:
+    try:
+        check_text("text", value)
+    except ValidationError:
+        return False
+    return True
+
+
+# Any character a text field takes: no surrogates, controls or bidi controls
+# (models/_checks.py refuses them; tests/models/test_text_rules.py covers that).
+_CHARACTERS = st.characters(
+    blacklist_categories=("Cs", "Cc"),
+    blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+)
+
+
 def texts(max_size: int) -> st.SearchStrategy[str]:
-    """Any text with at least one non-space character, up to ``max_size`` characters."""
-    return st.text(min_size=1, max_size=max_size).filter(lambda s: bool(s.strip()))
+    """Any text a text field takes, up to ``max_size`` characters."""
+    return st.text(_CHARACTERS, min_size=1, max_size=max_size).filter(_acceptable)
 
 
 def labels() -> st.SearchStrategy[str]:
@@ -96,7 +114,7 @@ def images() -> st.SearchStrategy[str | None]:
 
 
 def _ids() -> st.SearchStrategy[str | None]:
-    return st.one_of(st.none(), st.text(min_size=1, max_size=8))
+    return st.one_of(st.none(), st.text(_CHARACTERS, min_size=1, max_size=8).filter(_acceptable))
 
 
 # --- buttons -------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from .campaign_args import COMMANDS as CAMPAIGN_COMMANDS
+from .campaign_args import add_campaign_parsers
 from .config import EXIT_INTERRUPTED, EXIT_OK, CliError, Credentials, load_credentials
 from .sandbox_args import add_sandbox, run_sandbox_command
 from .setup_args import COMMANDS as SETUP_COMMANDS
@@ -229,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_bulk(commands, common)
     add_setup_commands(commands, common, _EPILOG)
     add_sandbox(commands)
+    add_campaign_parsers(commands, common)
     commands.add_parser("demo", help="run the demo against the embedded fake Z-API")
     return parser
 
@@ -299,6 +302,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "check-numbers":
                 _normalizer(args)  # flag errors before any I/O
             return run_setup_command(args, lambda: _credentials(args, err), out, err)
+        if args.command in CAMPAIGN_COMMANDS:
+            from .campaign_commands import run_campaign_command  # noqa: PLC0415
+
+            return run_campaign_command(args, out, err)
         if args.command == "demo":
             from .demo import main as demo  # noqa: PLC0415
 

@@ -39,10 +39,20 @@ class ClientCalls(abc.ABC):
         return self._transport.format_error(endpoint, problem, body)
 
     def _structure(self, data: Any, cls: type[T], endpoint: str) -> T:
+        answer = self._try_structure(data, cls, endpoint)
+        del data  # the raw answer stays out of the traceback's frame locals
+        if isinstance(answer, ResponseFormatError):
+            raise answer
+        return answer
+
+    def _try_structure(self, data: Any, cls: type[T], endpoint: str) -> T | ResponseFormatError:
+        """``data`` as ``cls``, or the (redacted) error to raise: returned, not raised,
+        so no frame holding the raw answer ends up in a traceback."""
         try:
             return from_wire(data, cls)
         except WireFormatError as exc:
-            raise self._format_error(endpoint, str(exc), data) from None
+            problem = str(exc)
+        return self._format_error(endpoint, problem, data)
 
     async def _send_one(self, message: Message) -> SendResult:
         results = await self.send(message)

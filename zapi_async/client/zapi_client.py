@@ -25,10 +25,9 @@ from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
 from ..errors import ConfigurationError, PartialSendError, SettingsError, ZapiError
 from ..http.responses import refusal_in_send_body
 from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
-from ..http.transport import Transport
+from ..http.transport import Transport, check_credentials
 from ..limits.pacing import PacedLimiter, PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, Unlimited
-from ..models._checks import check_text
 from ..models.carousel import CarouselMessage, CarouselPolicy, check_carousel
 from ..models.messages import ButtonActionsMessage, Message, SendResult
 from ..sending.bulk import send_many
@@ -89,10 +88,7 @@ class ZapiClient(
         limiter: Limiter | None = None,
         carousel_policy: CarouselPolicy = CarouselPolicy(),
     ) -> None:
-        check_text("ZapiClient.instance_id", instance_id)
-        check_text("ZapiClient.token", token)
-        if client_token is not None:
-            check_text("ZapiClient.client_token", client_token)
+        check_credentials(instance_id, token, client_token)
         if not base_url.startswith(("http://", "https://")):
             raise SettingsError(
                 f"ZapiClient.base_url should start with http(s)://, but was {base_url!r}"
@@ -240,35 +236,42 @@ class ZapiClient(
         each retry (used by :class:`~zapi_async.SendQueue` for its statistics).
         """
         results: list[SendResult] = []
-        transport = self._transport
         chained = self._limiter_for(limiter)
         for index, part in enumerate(parts):
-            endpoint = part.endpoint
             try:
-                body = await request_with_retries(
-                    transport,
-                    "POST",
-                    endpoint,
-                    to_wire(part),
-                    limiter=chained,
-                    retry=self.retry,
-                    on_retry=on_retry,
-                )
-                if body.__class__ is not dict or "error" in body:
-                    refusal = refusal_in_send_body(
-                        body,
-                        endpoint=transport.display(endpoint),
-                        method="POST",
-                        redact=transport.redact,
-                    )
-                    if refusal is not None:
-                        raise refusal
-                results.append(self._structure(body, SendResult, endpoint))
+                results.append(await self._send_part(part, chained, on_retry))
             except ZapiError as exc:
                 if not results:
                     raise
                 raise PartialSendError(results, index, len(parts), exc) from exc
         return results
+
+    async def _send_part(
+        self, part: Message, limiter: Limiter, on_retry: RetryObserver | None
+    ) -> SendResult:
+        # ``limiter`` is already chained (see _limiter_for); no _call layer here.
+        transport = self._transport
+        endpoint = part.endpoint
+        body = await request_with_retries(
+            transport,
+            "POST",
+            endpoint,
+            to_wire(part),
+            limiter=limiter,
+            retry=self.retry,
+            on_retry=on_retry,
+        )
+        answer: SendResult | ZapiError | None = None
+        if body.__class__ is not dict or "error" in body:
+            answer = refusal_in_send_body(
+                body, endpoint=transport.display(endpoint), method="POST", redact=transport.redact
+            )
+        if answer is None:
+            answer = self._try_structure(body, SendResult, endpoint)
+        del body  # the raw answer stays out of the traceback's frame locals
+        if not isinstance(answer, SendResult):
+            raise answer
+        return answer
 
     def pacer(self, profile: PacingProfile) -> PacedLimiter:
         """The :class:`~zapi_async.PacedLimiter` applying ``profile`` to this instance.

@@ -149,8 +149,10 @@ def error_for_status(
         )
     if status >= 500:
         return ServerError(status, **common)
-    # Z-API answers a missing or wrong Client-Token with a 400 and a telling text.
-    if status in (401, 403) or (400 <= status < 500 and _is_client_token_failure(text)):
+    # Z-API answers a missing or wrong Client-Token with a 400 and a telling text;
+    # another 4xx merely mentioning it (a 404 page, a 422 echoing a field) is not an
+    # authentication failure, which would stop a whole campaign.
+    if status in (401, 403) or (status == 400 and _is_client_token_failure(text)):
         return AuthenticationError(status, **common)
     return ZapiHTTPError(status, **common)
 

@@ -65,7 +65,10 @@ class RetryPolicy:
 
     * ``max_attempts``: tries in total, the first included (default 4; 1 = never retry).
     * ``max_elapsed``: seconds after the first try beyond which no retry starts
-      (default 30). Time spent waiting for the rate limiter is not counted.
+      (default 30). Time spent waiting for the rate limiter, and a 429's
+      ``Retry-After`` wait, are not counted: a 429 pauses every sender and its own
+      message is retried after that same pause (attempts left permitting), however
+      long the pause is up to ``max_retry_after``.
     * ``backoff_base``: seconds before the first retry; doubles each retry
       (default 0.5), capped at ``backoff_max`` (default 8).
     * ``jitter``: fraction of each delay drawn at random (default 0.5: a delay of
@@ -129,7 +132,9 @@ class RetryPolicy:
         if attempt >= self.max_attempts or not self.is_retryable(error):
             return None
         delay = self.delay_before(attempt + 1, error)
-        if elapsed + delay > self.max_elapsed:
+        # A 429 wait is the server's pause, not retry time: it holds every sender,
+        # so the message that met it is retried after it instead of being dropped.
+        if not isinstance(error, RateLimitedError) and elapsed + delay > self.max_elapsed:
             return None
         return delay
 
@@ -154,7 +159,7 @@ async def request_with_retries(
 
     A 429 pauses ``limiter`` (every sender of the instance), for ``Retry-After``
     capped at ``retry.max_retry_after``, or the backoff. Time spent waiting for the
-    limiter does not count against ``retry.max_elapsed``.
+    limiter, and 429 waits, do not count against ``retry.max_elapsed``.
     """
     body = None if payload is None else dumps(payload)
     loop = asyncio.get_running_loop()
@@ -186,7 +191,10 @@ async def request_with_retries(
             )
             if on_retry is not None:
                 on_retry(exc, attempt, delay)
+            before = loop.time()
             await retry.sleep(delay)
+            if isinstance(exc, RateLimitedError):
+                queued += loop.time() - before
 
 
 def _pause_after(retry: RetryPolicy, error: RateLimitedError, delay: float | None) -> float:

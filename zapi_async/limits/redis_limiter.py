@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import secrets
 from typing import Any, ClassVar, Protocol
 
 from ..errors import LimiterUnavailableError, SettingsError
@@ -68,17 +69,33 @@ end
 local paused = tonumber(redis.call('GET', KEYS[2]) or 0)
 """
 
-# KEYS: tat, pause. ARGV: interval, tolerance (microseconds).
-# Returns {1, wait} with a slot booked that opens in ``wait`` microseconds (<= 0:
-# now), or {0, wait} without a booking while a pause lasts ``wait`` more.
+# KEYS: tat, pause, epoch. ARGV: interval, tolerance (microseconds), a fresh epoch.
+# Returns {1, wait, epoch} with a slot booked that opens in ``wait`` microseconds
+# (<= 0: now), or {0, wait, ""} without a booking while a pause lasts ``wait`` more.
+# The epoch names the life of the budget's keys: a restarted (or flushed) Redis
+# has none, so a new one is set, and bookings made before are known to be lost.
 _RESERVE = (
     _NOW
     + """
-if paused > now then return {0, paused - now} end
+if paused > now then return {0, paused - now, ""} end
 local tat = tonumber(redis.call('GET', KEYS[1]) or 0)
 if tat < now then tat = now end
-store(KEYS[1], tat + tonumber(ARGV[1]))
-return {1, tat - tonumber(ARGV[2]) - now}
+local booked = tat + tonumber(ARGV[1])
+store(KEYS[1], booked)
+local epoch = redis.call('GET', KEYS[3]) or ARGV[3]
+redis.call('SET', KEYS[3], epoch, 'PX', math.max(math.ceil((booked - now) / 1000), 0) + 1000)
+return {1, tat - tonumber(ARGV[2]) - now, epoch}
+"""
+)
+
+# KEYS: tat, pause, epoch. ARGV: the epoch of a booking. Returns -1 when the booking
+# was lost (the keys are gone: Redis restarted), else the pause left (<= 0: none).
+_CONFIRM = (
+    _NOW
+    + """
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then return -1 end
+if paused > now then return paused - now end
+return 0
 """
 )
 
@@ -175,6 +192,7 @@ class RedisRateLimiter:
 
     __slots__ = (
         "_clock",
+        "_confirm",
         "_down",
         "_errors",
         "_fallback",
@@ -232,7 +250,7 @@ class RedisRateLimiter:
         self.unavailable_timeout = float(unavailable_timeout)
         self.retry_interval = float(retry_interval)
         self._tolerance_us = (burst - 1) * self.interval * _MICROS
-        self._keys = [self.key, self.key + ":pause"]
+        self._keys = [self.key, self.key + ":pause", self.key + ":epoch"]
         self._fallback = fallback
         self._clock = clock
         self._sleep = sleep
@@ -240,6 +258,7 @@ class RedisRateLimiter:
         self._reserve = redis.register_script(self._lua(_RESERVE))
         self._pause_script = redis.register_script(self._lua(_PAUSE))
         self._pause_left = redis.register_script(self._lua(_PAUSE_LEFT))
+        self._confirm = redis.register_script(self._lua(_CONFIRM))
         self._down = False  # a fallback is in use and the outage was logged
         self._skip_until = -math.inf  # with a fallback: do not try Redis before this
 
@@ -301,9 +320,13 @@ class RedisRateLimiter:
     # -- internals ----------------------------------------------------------------------
 
     async def _acquire_shared(self) -> None:
-        args = [repr(self.interval * _MICROS), repr(self._tolerance_us)]
         while True:
-            booked, wait_us = await self._run(self._reserve, args)
+            args = [
+                repr(self.interval * _MICROS),
+                repr(self._tolerance_us),
+                secrets.token_hex(8),
+            ]
+            booked, wait_us, epoch = await self._run(self._reserve, args)
             wait = int(wait_us) / _MICROS
             if not int(booked):  # paused: nothing booked, wait and try again
                 await self._sleep(wait)
@@ -311,9 +334,13 @@ class RedisRateLimiter:
             if wait <= 0:
                 return
             await self._sleep(wait)
-            if int(await self._run(self._pause_left, [])) <= 0:
+            if isinstance(epoch, bytes):
+                epoch = epoch.decode()
+            if int(await self._run(self._confirm, [str(epoch)])) == 0:
                 return
-            # A pause began while we slept: our slot fell inside it, book a new one.
+            # A pause began while we slept (our slot fell inside it), or Redis lost
+            # the budget (a restart): the senders booking since do not know of our
+            # slot, so using it would exceed the rate. Book a new one.
 
     async def _run(self, script: Any, args: list[str]) -> Any:
         """Run ``script``, retrying an unreachable Redis for ``unavailable_timeout``.

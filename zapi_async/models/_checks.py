@@ -28,11 +28,16 @@ __all__ = [
     "check_optional_text",
     "check_phone_number",
     "check_recipient",
+    "check_string",
     "check_text",
     "check_webhook_url",
     "is_chat_id",
     "not_a_string",
 ]
+
+#: The longest text any field takes: WhatsApp's limit for one message (65,536
+#: characters). Z-API documents no cap of its own; longer texts are refused locally.
+MAX_TEXT_LENGTH = 65_536
 
 #: Z-API's delayMessage / delayTyping range, in seconds.
 MIN_DELAY_SECONDS = 1
@@ -52,6 +57,43 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]+={0,2}")
 _DATA_URI = re.compile(r"data:([a-z]+)/[A-Za-z0-9.+-]+;base64,")
 _NUMBER = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]+)?")
 _EXAMPLE_SUBTYPE = {"image": "png", "video": "mp4", "audio": "mpeg", "application": "pdf"}
+
+
+# C0/C1 control characters other than tab, line feed and carriage return (NUL, ESC,
+# DEL...): WhatsApp shows nothing or garbage for them, and terminals act on them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidi embeddings, overrides and isolates: they reorder what the reader sees ("Trojan
+# Source" spoofing) and WhatsApp does not show them.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Characters that show nothing: spaces, zero-width characters, the BOM, word joiner.
+_INVISIBLE = re.compile("[\\s\u200b-\u200f\u2060-\u2064\ufeff\u180e]*")
+
+
+def check_string(field: str, value: str, *, limit: int = MAX_TEXT_LENGTH) -> None:
+    """Rules every string field shares: encodable as UTF-8 (no lone surrogate, e.g. a
+    truncated emoji), no control character but tab and line breaks, no bidi control,
+    at most ``limit`` characters. The one place these rules live."""
+    if len(value) > limit:
+        raise ValidationError(field, f"should be at most {limit} characters, but had {len(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(
+            field,
+            f"should be valid Unicode text, but has a lone surrogate {value[exc.start]!r} at "
+            f"position {exc.start} (a truncated emoji?)",
+        ) from None
+    if match := _CONTROL.search(value):
+        raise ValidationError(
+            field,
+            f"should not contain control character {match.group()!r} (at position {match.start()})",
+        )
+    if match := _BIDI.search(value):
+        raise ValidationError(
+            field,
+            f"should not contain bidi control character {match.group()!r} "
+            f"(at position {match.start()}): it reorders what the reader sees",
+        )
 
 
 def _suggestion(value: str) -> str:
@@ -160,13 +202,17 @@ def check_dial_number(field: str, value: object) -> None:
 
 
 def check_text(field: str, value: object) -> None:
-    """Required text: a string with at least one non-space character."""
-    if value.__class__ is str and value and not value.isspace():
-        return
+    """Required text: a string with at least one visible character, following the
+    rules of :func:`check_string`."""
     if not isinstance(value, str):
         raise not_a_string(field, value)
+    check_string(field, value)
     if not value.strip():
         raise ValidationError(field, "should not be empty or only whitespace")
+    if _INVISIBLE.fullmatch(value):
+        raise ValidationError(
+            field, "should not be only invisible characters (zero-width spaces and joiners)"
+        )
 
 
 def check_optional_text(field: str, value: object) -> None:
@@ -177,12 +223,9 @@ def check_optional_text(field: str, value: object) -> None:
 
 def check_http_url(field: str, value: object) -> None:
     """An absolute ``http://`` or ``https://`` URL with a host and no spaces."""
-    # The full pattern implies the scheme and no spaces: one match when all is well,
-    # the checks below (in order) only to name what is wrong.
-    if value.__class__ is str and _HTTP_URL.fullmatch(value):
-        return
     if not isinstance(value, str):
         raise not_a_string(field, value)
+    check_string(field, value)
     if not value.startswith(("http://", "https://")):
         raise ValidationError(
             field, f"should be a URL starting with http:// or https://, but was {_preview(value)}"
@@ -208,6 +251,7 @@ def check_media(field: str, value: object, media: str | None) -> None:
     if value.startswith(("http://", "https://")):
         check_http_url(field, value)
         return
+    check_encodable(field, value)
     payload = value
     if value.startswith("data:"):
         match = _DATA_URI.match(value)
@@ -251,12 +295,25 @@ def check_delay(field: str, value: object) -> None:
 
 def check_optional_id(field: str, value: object) -> None:
     """``None`` or a non-empty string identifier."""
-    if value is None or (value.__class__ is str and value):
+    if value is None:
         return
     if not isinstance(value, str):
         raise not_a_string(field, value)
     if not value:
         raise ValidationError(field, "should not be empty (omit it instead)")
+    if not value.strip():
+        raise ValidationError(field, "should not be only whitespace (omit it instead)")
+    check_string(field, value)
+
+
+def check_encodable(field: str, value: str) -> None:
+    """Only that ``value`` can be encoded as UTF-8 (for data that is not shown text)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(
+            field, f"should be valid Unicode text, but has a lone surrogate at {exc.start}"
+        ) from None
 
 
 def check_optional_bool(field: str, value: object) -> None:

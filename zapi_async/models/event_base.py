@@ -21,8 +21,8 @@ def moment_of(momment: int | None) -> datetime | None:
     """``momment`` as an aware UTC datetime: seconds below :data:`SECONDS_BELOW`, else ms."""
     if momment is None:
         return None
-    seconds = momment if abs(momment) < SECONDS_BELOW else momment / 1000
-    try:
+    try:  # a huge value overflows the division too, not only datetime's range
+        seconds = momment if abs(momment) < SECONDS_BELOW else momment / 1000
         return datetime.fromtimestamp(seconds, tz=timezone.utc)
     except (OverflowError, OSError, ValueError):  # out of datetime's range
         return None

@@ -20,7 +20,13 @@ import functools
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
 from typing import Generic, TypeVar
 
-from ..errors import InstanceDisconnectedError, QueueClosedError, SettingsError, ZapiError
+from ..errors import (
+    InstanceDisconnectedError,
+    QueueClosedError,
+    SettingsError,
+    UnexpectedSendError,
+    ZapiError,
+)
 from ..limits.pacing import PacingProfile
 from ..limits.rate import Limiter
 from ..models.messages import Message, SendResult
@@ -172,14 +178,14 @@ class _BulkRun(Generic[M]):
                 self.spawn_check()
         elif isinstance(error, QueueClosedError) and self.stop:
             self.done.put_nowait(Outcome(index, item, "unsent", error=self.stop[0]))
-        elif isinstance(error, ZapiError):
+        else:
+            if not isinstance(error, ZapiError):  # a bug must not abort the run
+                error = UnexpectedSendError(error)
             status = classify(error)
             sent = list(getattr(error, "sent", []))
             self.done.put_nowait(Outcome(index, item, status, sent, error))
             if status == "failed" and self.status_every is not None:
                 self.spawn_check()
-        else:
-            self.done.put_nowait(error)
 
     def spawn_check(self) -> None:
         """Check the instance's status in the background (one check at a time)."""

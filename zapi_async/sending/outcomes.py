@@ -6,7 +6,13 @@ from typing import Generic, Literal, TypeVar
 
 import attrs
 
-from ..errors import DeliveryUnknownError, NotSentError, PartialSendError, ZapiError
+from ..errors import (
+    DeliveryUnknownError,
+    NotSentError,
+    PartialSendError,
+    ResponseFormatError,
+    ZapiError,
+)
 from ..models.messages import SendResult
 
 __all__ = ["Outcome", "OutcomeStatus", "QueueStats", "classify"]
@@ -15,20 +21,28 @@ T = TypeVar("T")
 
 #: ``sent``: every part accepted. ``failed``: nothing was accepted. ``partial``: some
 #: parts of a split message were accepted, then one failed. ``unknown``: the request
-#: may or may not have been accepted (see DeliveryUnknownError). ``unsent``: never
+#: may or may not have been accepted (see DeliveryUnknownError), or Z-API accepted it
+#: (2xx) with a body that cannot be read (ResponseFormatError): it must not be sent
+#: again blindly. ``unsent``: never
 #: attempted (queue closed with cancel, caller withdrew it, the run stopped, or a
 #: limiter held it back: see NotSentError).
 OutcomeStatus = Literal["sent", "failed", "partial", "unknown", "unsent"]
 
 
 def classify(error: BaseException) -> OutcomeStatus:
-    """The outcome status a send that raised ``error`` ends in."""
-    if isinstance(error, DeliveryUnknownError):
+    """The outcome status a send that raised ``error`` ends in.
+
+    A :class:`~zapi_async.ResponseFormatError` is ``unknown``: Z-API answered 2xx (it
+    accepted the request) but the body is unreadable, so the message may well be on
+    its way. A :class:`~zapi_async.SendRefusedError` (200 with ``{"error": ...}``)
+    is ``failed``: Z-API said it sent nothing.
+    """
+    if isinstance(error, (DeliveryUnknownError, ResponseFormatError)):
         return "unknown"
     if isinstance(error, NotSentError):
         return "unsent"
     if isinstance(error, PartialSendError):
-        return "unknown" if isinstance(error.error, DeliveryUnknownError) else "partial"
+        return "unknown" if classify(error.error) == "unknown" else "partial"
     return "failed"
 
 

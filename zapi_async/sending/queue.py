@@ -37,6 +37,7 @@ from ..errors import (
     DeliveryUnknownError,
     QueueClosedError,
     SettingsError,
+    UnexpectedSendError,
     ValidationError,
     ZapiError,
 )
@@ -79,6 +80,15 @@ class _Tracked:
     async def pause(self, seconds: float) -> None:
         if self.inner is not None:
             await self.inner.pause(seconds)
+
+
+def _cancelling() -> bool:
+    """Whether the running task itself was asked to stop (not merely handed a
+    ``CancelledError`` by a future that something else cancelled)."""
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
+    # Without it (3.10) every CancelledError is taken as the task's own.
+    return cancelling is None or bool(cancelling() > 0)
 
 
 def _is_message(message: object) -> bool:
@@ -271,7 +281,12 @@ class SendQueue:
                 )
             except ZapiError as exc:
                 self._settle(entry, classify(exc), error=exc)
-            except asyncio.CancelledError:
+            except asyncio.CancelledError as exc:
+                if not _cancelling():
+                    # Not this worker's cancellation (e.g. aiohttp cancelling a wait for
+                    # a pooled connection when the session closes): the send failed.
+                    self._settle(entry, "failed", error=UnexpectedSendError(exc))
+                    continue
                 if limiter.started:
                     self._settle(
                         entry,
@@ -284,7 +299,7 @@ class SendQueue:
                 raise
             except Exception as exc:  # a bug must not kill the worker or lose the entry
                 logger.exception("unexpected error while sending message %d", entry.seq)
-                self._settle(entry, "failed", error=exc)
+                self._settle(entry, "failed", error=UnexpectedSendError(exc))
             else:
                 self._settle(entry, "sent", results=results)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EventNotBoundError, RouterClosedError
+from ..errors import EventNotBoundError, RouterBusyError, RouterClosedError
 from ..models.content import (
     AudioContent,
     ButtonReply,
@@ -141,6 +141,7 @@ __all__ = [
     "ReviewAndPayContent",
     "ReviewOrderContent",
     "ReviewProduct",
+    "RouterBusyError",
     "RouterClosedError",
     "SecretLogFilter",
     "SendPaymentContent",

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterable
 
 import attrs
 
-from ..errors import RouterClosedError, WebhookError
+from ..errors import RouterBusyError, RouterClosedError, WebhookError
 from .parsing import parse_webhook
 from .router import WebhookRouter
 from .security import WebhookSecurity
@@ -31,6 +31,7 @@ ACCEPTED = Reply(200, {"ok": True})
 FORBIDDEN = Reply(403, {"error": "forbidden"})
 TOO_LARGE = Reply(413, {"error": "request body too large"})
 CLOSED = Reply(503, {"error": "shutting down, retry later"})
+BUSY = Reply(503, {"error": "too many webhooks being handled, retry later"})
 
 
 def check_request(
@@ -79,4 +80,7 @@ def accept(router: WebhookRouter, security: WebhookSecurity, body: bytes) -> Rep
         router.submit(event)
     except RouterClosedError:
         return CLOSED
+    except RouterBusyError as exc:
+        logger.warning("webhook refused: %s", exc)
+        return BUSY
     return ACCEPTED

@@ -29,9 +29,13 @@ from typing import Any
 from ..errors import WebhookError
 from ..models.events import AnyEvent
 from ..wire import structure_event
-from ..wire.codec import JSONDecodeError, loads
+from ..wire.codec import JSONDecodeError, loads, nesting_within
 
-__all__ = ["parse_webhook", "structure_event"]
+__all__ = ["MAX_WEBHOOK_DEPTH", "parse_webhook", "structure_event"]
+
+#: Deepest nesting of objects and arrays a webhook body may have. Z-API's events are
+#: a few levels deep; deeper bodies are refused (400) before anything recurses.
+MAX_WEBHOOK_DEPTH = 64
 
 
 def parse_webhook(body: bytes | bytearray | str | Mapping[str, Any]) -> AnyEvent:
@@ -53,8 +57,16 @@ def parse_webhook(body: bytes | bytearray | str | Mapping[str, Any]) -> AnyEvent
             raise WebhookError(
                 f"webhook body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
             ) from None
+        except RecursionError:
+            raise WebhookError(
+                f"webhook body nests deeper than {MAX_WEBHOOK_DEPTH} levels"
+            ) from None
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise WebhookError(f"webhook body is not usable JSON: {exc}") from None
     if not isinstance(body, Mapping):
         raise WebhookError(f"webhook body must be a JSON object, got {_json_kind(body)}")
+    if not nesting_within(body, MAX_WEBHOOK_DEPTH):
+        raise WebhookError(f"webhook body nests deeper than {MAX_WEBHOOK_DEPTH} levels")
     return structure_event(body)
 
 

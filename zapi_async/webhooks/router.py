@@ -42,7 +42,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from ..errors import RouterClosedError
+from ..errors import RouterBusyError, RouterClosedError, SettingsError
 from ..models.events import AnyEvent, ReceivedCallback, WebhookEvent
 from .dedup import DedupStore, InMemoryDedupStore
 from .registration import Registrations, Route
@@ -50,12 +50,25 @@ from .registration import Registrations, Route
 if TYPE_CHECKING:
     from ..client import ZapiClient
 
-__all__ = ["DEFAULT_CLOSE_TIMEOUT", "RouterClosedError", "WebhookRouter"]
+__all__ = [
+    "DEFAULT_CLOSE_TIMEOUT",
+    "DEFAULT_HANDLER_TIMEOUT",
+    "DEFAULT_MAX_PENDING",
+    "RouterBusyError",
+    "RouterClosedError",
+    "WebhookRouter",
+]
 
 logger = logging.getLogger("zapi_async.webhooks")
 
+_timeout = getattr(asyncio, "timeout", None)  # Python 3.11+
+
 #: Seconds :meth:`WebhookRouter.aclose` waits for running handlers before cancelling.
 DEFAULT_CLOSE_TIMEOUT = 10.0
+#: Seconds one handler may run before it is cancelled and logged.
+DEFAULT_HANDLER_TIMEOUT = 60.0
+#: Background dispatches :meth:`WebhookRouter.submit` lets run at once.
+DEFAULT_MAX_PENDING = 1000
 
 
 class WebhookRouter(Registrations):
@@ -72,7 +85,11 @@ class WebhookRouter(Registrations):
       registered with ``include_own=`` decides for itself; :meth:`on_event` and
       :meth:`on_notification` always see everything.
     * ``handler_timeout``: seconds one handler may run before it is cancelled and
-      logged. Default ``None``: no limit.
+      logged. Default 60 (:data:`DEFAULT_HANDLER_TIMEOUT`); ``None``: no limit.
+    * ``max_pending``: background dispatches (:meth:`submit`) running at once; past
+      it :meth:`submit` raises :class:`~zapi_async.RouterBusyError` and the HTTP
+      adapters answer 503, so a hanging handler cannot pile up tasks without bound.
+      Default 1000 (:data:`DEFAULT_MAX_PENDING`); ``None``: no limit.
     """
 
     def __init__(
@@ -81,12 +98,26 @@ class WebhookRouter(Registrations):
         client: ZapiClient | None = None,
         dedup: DedupStore | None = None,
         ignore_from_me: bool = True,
-        handler_timeout: float | None = None,
+        handler_timeout: float | None = DEFAULT_HANDLER_TIMEOUT,
+        max_pending: int | None = DEFAULT_MAX_PENDING,
     ) -> None:
+        if max_pending is not None and (
+            isinstance(max_pending, bool) or not isinstance(max_pending, int) or max_pending < 1
+        ):
+            raise SettingsError(
+                f"WebhookRouter.max_pending should be an integer >= 1 or None, but was "
+                f"{max_pending!r}"
+            )
+        if handler_timeout is not None and not handler_timeout > 0:
+            raise SettingsError(
+                f"WebhookRouter.handler_timeout should be > 0 seconds or None, but was "
+                f"{handler_timeout!r}"
+            )
         self.client = client
         self.dedup: DedupStore = dedup if dedup is not None else InMemoryDedupStore()
         self.ignore_from_me = ignore_from_me
         self.handler_timeout = handler_timeout
+        self.max_pending = max_pending
         self._routes: list[Route] = []
         self._tasks: set[asyncio.Task[int]] = set()
         self._closed = False
@@ -140,7 +171,10 @@ class WebhookRouter(Registrations):
                 coro = route.handler(event)
             if self.handler_timeout is None:
                 await coro
-            else:
+            elif _timeout is not None:  # in this task: no extra task per handler
+                async with _timeout(self.handler_timeout):
+                    await coro
+            else:  # pragma: no cover - Python 3.10
                 await asyncio.wait_for(coro, self.handler_timeout)
         except asyncio.TimeoutError:
             logger.error(
@@ -155,10 +189,16 @@ class WebhookRouter(Registrations):
     def submit(self, event: AnyEvent | WebhookEvent) -> asyncio.Task[int]:
         """Dispatch ``event`` in a tracked background task and return the task.
 
-        Raises :class:`RouterClosedError` after :meth:`aclose`.
+        Raises :class:`RouterClosedError` after :meth:`aclose`, and
+        :class:`RouterBusyError` while ``max_pending`` dispatches are running.
         """
         if self._closed:
             raise RouterClosedError("the WebhookRouter is closed")
+        if self.max_pending is not None and len(self._tasks) >= self.max_pending:
+            raise RouterBusyError(
+                f"the WebhookRouter already runs {len(self._tasks)} handlers "
+                f"(max_pending={self.max_pending})"
+            )
         task = asyncio.get_running_loop().create_task(self.dispatch(event))
         self._tasks.add(task)
         task.add_done_callback(self._task_done)

@@ -103,9 +103,9 @@ class WebhookSecurity:
         """
         if self.secret is None:
             return True
-        expected = self.secret.encode()
+        expected = _raw(self.secret)
         return any(
-            candidate is not None and hmac.compare_digest(candidate.encode(), expected)
+            candidate is not None and hmac.compare_digest(_raw(candidate), expected)
             for candidate in (header, path_segment)
         )
 
@@ -114,9 +114,7 @@ class WebhookSecurity:
         ``token_header``) equals it. Constant-time."""
         if self.instance_token is None:
             return True
-        return header is not None and hmac.compare_digest(
-            header.encode(), self.instance_token.encode()
-        )
+        return header is not None and hmac.compare_digest(_raw(header), _raw(self.instance_token))
 
     def instance_ok(self, payload: Mapping[str, Any]) -> bool:
         """``True`` if the payload's ``instanceId`` is the expected one (or none is expected)."""
@@ -125,4 +123,10 @@ class WebhookSecurity:
         got = payload.get("instanceId")
         if got is None:
             return self.allow_missing_instance_id
-        return isinstance(got, str) and hmac.compare_digest(got.encode(), self.instance_id.encode())
+        return isinstance(got, str) and hmac.compare_digest(_raw(got), _raw(self.instance_id))
+
+
+def _raw(text: str) -> bytes:
+    """``text`` as bytes, whatever it holds: servers decode non-UTF-8 header bytes
+    to lone surrogates, which a plain ``encode()`` refuses (a 500 instead of a 403)."""
+    return text.encode("utf-8", "surrogatepass")

@@ -16,6 +16,7 @@ change a shape):
 * :mod:`~zapi_async.wire.events`: webhook events dispatched on ``type``.
 * :mod:`~zapi_async.wire.fast`: hand-written hooks for the hot path (the action-button
   message and the send result), equal to the generic ones.
+* :mod:`~zapi_async.wire.envelope`: any message as ``{kind, endpoint, body}`` and back.
 
 Models (:mod:`zapi_async.models`) import nothing of cattrs.
 """
@@ -29,12 +30,15 @@ from . import lists as _lists
 from . import setup as _setup
 from .content import to_query
 from .converter import converter, from_wire, register_renames, to_camel, to_wire
+from .envelope import message_from_envelope, message_to_envelope
 from .events import structure_event
 
 __all__ = [
     "WireFormatError",
     "converter",
     "from_wire",
+    "message_from_envelope",
+    "message_to_envelope",
     "register_renames",
     "structure_event",
     "to_camel",

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["FAST_JSON", "JSONDecodeError", "dumps", "loads"]
+__all__ = ["FAST_JSON", "JSONDecodeError", "dumps", "loads", "nesting_within"]
 
 #: Raised by :func:`loads` for text that is not JSON (a ``ValueError``).
 JSONDecodeError = json.JSONDecodeError
@@ -57,3 +57,17 @@ def loads(text: str | bytes) -> Any:
     if isinstance(text, str):
         return _decode(text)
     return json.loads(text)
+
+
+def nesting_within(value: Any, limit: int) -> bool:
+    """Whether decoded JSON nests at most ``limit`` containers deep (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            if depth > limit:
+                return False
+            stack.extend((child, depth + 1) for child in item)
+    return True

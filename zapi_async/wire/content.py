@@ -8,12 +8,13 @@
   ``{"name": ...}``.
 * Pins: ``messageAction`` and ``pinMessageDuration`` are always sent (both required,
   even for an unpin), though the model has defaults.
+* Structuring undoes the poll, vote and event shapes (so every message round-trips).
 * :func:`to_query`: the query parameters of ``DELETE /messages``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -66,11 +67,46 @@ def _pin(data: dict[str, Any]) -> None:
     data.setdefault("pinMessageDuration", defaults["pin_message_duration"])
 
 
+def _restructured(cls: type, unshape: Callable[[dict[str, Any]], None]) -> None:
+    """Register ``cls``'s generic structure hook after ``unshape`` (the inverse of its
+    reshape), so the wire form comes back as the same model."""
+    base: Callable[[Any, type], Any] = converter.get_structure_hook(cls)
+
+    def structure(value: Any, cl: type) -> Any:
+        if isinstance(value, Mapping):
+            value = dict(value)
+            unshape(value)
+        return base(value, cl)
+
+    converter.register_structure_hook(cls, structure)
+
+
+def _unnamed(key: str) -> Callable[[dict[str, Any]], None]:
+    def unshape(data: dict[str, Any]) -> None:
+        items = data.get(key)
+        if isinstance(items, list):
+            data[key] = [
+                item["name"] if isinstance(item, Mapping) and "name" in item else item
+                for item in items
+            ]
+
+    return unshape
+
+
+def _event_back(data: dict[str, Any]) -> None:
+    location = data.get("location")
+    if isinstance(location, Mapping) and "name" in location:
+        data["location"] = location["name"]
+
+
 _reshaped(DocumentMessage, _document)
 _reshaped(PinMessage, _pin)
 _reshaped(PollMessage, _named("poll"))
 _reshaped(PollVoteMessage, _named("pollVote"))
 _reshaped(Event, _event)
+_restructured(PollMessage, _unnamed("poll"))
+_restructured(PollVoteMessage, _unnamed("pollVote"))
+_restructured(Event, _event_back)
 
 
 def to_query(request: DeleteMessage) -> dict[str, str]:
