@@ -15,9 +15,8 @@ from typing import Any
 import aiohttp
 import attrs
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
+from tests.support.receiver import Receiver
 from zapi_async.cli import sandbox_args
 from zapi_async.cli.app import build_parser
 from zapi_async.sandbox.inspector import control, remote
@@ -27,35 +26,6 @@ from .conftest import RUN_TIMEOUT, cli_env, run_cli, start_cli
 
 PHONE = "5511988887777"
 API = "instances/SANDBOX/token/sandbox-token"
-
-
-class Receiver:
-    """The bot's webhook endpoint: records each body, answers :attr:`status`."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        self.status = 200
-        app = web.Application()
-        app.router.add_post("/zapi", self._hook)
-        self.server = TestServer(app, host="127.0.0.1")
-
-    async def _hook(self, request: web.Request) -> web.Response:
-        self.bodies.append(await request.json())
-        return web.json_response({"ok": self.status == 200}, status=self.status)
-
-    @property
-    def url(self) -> str:
-        return str(self.server.make_url("/zapi"))
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    running = Receiver()
-    await running.server.start_server()
-    try:
-        yield running
-    finally:
-        await running.server.close()
 
 
 @attrs.frozen

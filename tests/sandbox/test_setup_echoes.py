@@ -4,46 +4,13 @@ received webhook's URL (issues 15 and 17 together)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
 import aiohttp
-import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from tests.support.credentials import CLIENT_TOKEN, INSTANCE, PHONE, TOKEN
+from tests.support.receiver import Receiver
 from zapi_async.sandbox import ZapiSandbox
 
 from .conftest import call
-
-
-class Receiver:
-    """A local bot endpoint that records every webhook body POSTed to it."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict[str, Any]] = []
-        app = web.Application()
-        app.router.add_post("/hook", self._hook)
-        self.server = TestServer(app, host="127.0.0.1")
-
-    async def _hook(self, request: web.Request) -> web.Response:
-        self.bodies.append(await request.json())
-        return web.json_response({"ok": True})
-
-    @property
-    def url(self) -> str:
-        return str(self.server.make_url("/hook"))
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    running = Receiver()
-    await running.server.start_server()
-    try:
-        yield running
-    finally:
-        await running.server.close()
 
 
 async def send_text(http: aiohttp.ClientSession, sandbox: ZapiSandbox, message: str) -> str:

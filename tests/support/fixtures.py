@@ -10,6 +10,7 @@ from zapi_async import ZapiClient
 
 from .clock import VirtualClock
 from .fake_zapi import FakeZapi, make_client, make_retrying_client
+from .receiver import Receiver
 
 
 @pytest.fixture
@@ -53,3 +54,14 @@ async def client(fake_zapi: FakeZapi, recording_sleep: VirtualClock) -> AsyncIte
     """A client with the shared credentials, retrying on ``recording_sleep``."""
     async with make_retrying_client(fake_zapi.base_url, recording_sleep) as zapi:
         yield zapi
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    """A running webhook endpoint (see :class:`~tests.support.receiver.Receiver`)."""
+    running = Receiver()
+    await running.server.start_server()
+    try:
+        yield running
+    finally:
+        await running.server.close()

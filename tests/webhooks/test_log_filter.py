@@ -94,7 +94,8 @@ async def test_uvicorn_serving_the_fastapi_example_logs_the_path_masked() -> Non
         )  # fmt: skip
         assert server.stdout is not None
         try:
-            seen = await _read_until(server.stdout, "Application startup complete.")
+            # uvicorn binds its socket after the lifespan startup: wait for the bind.
+            seen = await _read_until(server.stdout, "Uvicorn running on")
             sandbox.webhook_url = f"http://127.0.0.1:{port}/zapi/{SECRET}"
             async with ZapiClient("FASTAPI", "FASTAPI-TOKEN", base_url=sandbox.base_url) as zapi:
                 [menu] = await zapi.send_button_actions(

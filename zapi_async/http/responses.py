@@ -18,7 +18,7 @@ from ..errors import (
     UnsupportedMediaTypeError,
     ZapiHTTPError,
 )
-from ..wire.codec import loads
+from ..wire.codec import loads, nesting_within
 from .redaction import Redactor
 
 __all__ = [
@@ -54,20 +54,6 @@ def error_text(body: Any) -> str | None:
     return None
 
 
-def _nesting_within(value: Any, limit: int) -> bool:
-    """Whether decoded JSON nests at most ``limit`` containers deep (no recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        if isinstance(item, list):
-            if depth > limit:
-                return False
-            stack.extend((child, depth + 1) for child in item)
-    return True
-
-
 def decode_body(raw: bytes, content_type: str) -> Any:
     """JSON when the body is JSON (whatever the header says), ``bytes`` for an image
     or ``application/octet-stream`` (``GET qr-code`` answers a PNG), else the text.
@@ -92,7 +78,7 @@ def decode_body(raw: bytes, content_type: str) -> Any:
             return text
         # Nesting deeper than the limit takes at least two characters a level, so
         # the usual small answers skip the walk.
-        if len(text) < 2 * MAX_JSON_DEPTH or _nesting_within(value, MAX_JSON_DEPTH):
+        if len(text) < 2 * MAX_JSON_DEPTH or nesting_within(value, MAX_JSON_DEPTH):
             return value
         return text
     return text
