@@ -12,8 +12,6 @@
 # skip with the reason.
 set -u
 
-say() { echo "install-chromium: $*" >&2; }
-
 if [ -n "${CHROMIUM:-}" ] && [ -x "${CHROMIUM}" ]; then
   exit 0
 fi
@@ -23,27 +21,8 @@ for candidate in "$(command -v chromium 2>/dev/null)" "$(command -v chromium-bro
   fi
 done
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  say "chromium not found and apt-get is unavailable; the browser tests will be skipped"
-  exit 0
-fi
-
-if [ "$(id -u)" -eq 0 ]; then
-  as_root=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  as_root=(sudo -n)
-else
-  say "chromium not found and not root (no passwordless sudo); the browser tests will be skipped"
-  exit 0
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-install() { ${as_root[@]+"${as_root[@]}"} apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-noto-color-emoji >/dev/null; }
-
-say "installing Debian's chromium package (this can take a minute)"
-if install || { ${as_root[@]+"${as_root[@]}"} apt-get update -qq >/dev/null && install; }; then
-  say "installed $(command -v chromium || echo chromium)"
-else
-  say "apt-get could not install chromium; the browser tests will be skipped"
-fi
+# shellcheck source=scripts/apt-install-for-tests.sh
+source "$(dirname "$0")/apt-install-for-tests.sh"
+apt_install_for_tests install-chromium chromium "the browser tests" "(this can take a minute)" \
+  chromium fonts-liberation fonts-noto-color-emoji
 exit 0

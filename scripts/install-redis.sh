@@ -8,8 +8,6 @@
 # Redis tests then skip with the reason.
 set -u
 
-say() { echo "install-redis: $*" >&2; }
-
 if [ -n "${REDIS_SERVER:-}" ] && [ -x "${REDIS_SERVER}" ]; then
   exit 0
 fi
@@ -19,27 +17,7 @@ for candidate in "$(command -v redis-server 2>/dev/null)" /usr/bin/redis-server 
   fi
 done
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  say "redis-server not found and apt-get is unavailable; the Redis tests will be skipped"
-  exit 0
-fi
-
-if [ "$(id -u)" -eq 0 ]; then
-  as_root=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  as_root=(sudo -n)
-else
-  say "redis-server not found and not root (no passwordless sudo); the Redis tests will be skipped"
-  exit 0
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-install() { ${as_root[@]+"${as_root[@]}"} apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
-
-say "installing Debian's redis-server package"
-if install || { ${as_root[@]+"${as_root[@]}"} apt-get update -qq >/dev/null && install; }; then
-  say "installed $(command -v redis-server || echo redis-server)"
-else
-  say "apt-get could not install redis-server; the Redis tests will be skipped"
-fi
+# shellcheck source=scripts/apt-install-for-tests.sh
+source "$(dirname "$0")/apt-install-for-tests.sh"
+apt_install_for_tests install-redis redis-server "the Redis tests" "" redis-server
 exit 0
