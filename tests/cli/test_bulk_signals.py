@@ -14,7 +14,10 @@ import signal
 from collections import Counter
 from pathlib import Path
 
+from aiohttp import web
+
 from tests.support.bulk_runs import (
+    RUN_TIMEOUT,
     HeldSends,
     campaign_file,
     final_statuses,
@@ -28,6 +31,10 @@ from zapi_async.cli.results_file import IN_FLIGHT_ERROR, open_results
 from .conftest import cli_env, run_cli
 
 ROWS = 40
+
+
+def _names(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
 
 
 def _line(phone: str) -> int:
@@ -232,3 +239,25 @@ async def test_check_numbers_refuses_a_results_file_in_use(tmp_path: Path) -> No
         f"(process {os.getpid()}); wait for it to end or stop it, then --resume\n"
     )
     assert not path.exists()
+
+
+async def test_sigterm_before_sending_stops_at_once_and_sends_nothing(
+    fake_zapi: FakeZapi, tmp_path: Path
+) -> None:
+    campaign = campaign_file(tmp_path, 5)
+    answer = fake_zapi.gate()
+
+    async def hold_status(request: web.Request) -> web.StreamResponse:
+        await fake_zapi.poke()
+        await answer.wait()
+        return web.json_response({"connected": True, "smartphoneConnected": True})
+
+    fake_zapi.then(hold_status)
+    process = await start_bulk(campaign, fake=fake_zapi)
+    await fake_zapi.until(lambda: len(fake_zapi.requests) == 1, RUN_TIMEOUT)
+    assert fake_zapi.requests[0]["path"].endswith("/status")
+    process.send_signal(signal.SIGTERM)
+    out, err = await process.communicate()
+    assert (process.returncode, out, err.decode()) == (143, b"", "zapi-async: stopped by SIGTERM\n")
+    assert fake_zapi.arrivals == []
+    assert _names(tmp_path) == ["campaign.csv"]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from zapi_async import CallButton, ReplyButton, TextMessage, UrlButton
-from zapi_async.cli.results_file import load_results
 from zapi_async.cli.config import CliError, auth_advice, load_credentials
 from zapi_async.cli.input import BadRow, InputProblem, InputRow, parse_buttons, read_rows
 from zapi_async.cli.progress import PlainProgress, Tally
+from zapi_async.cli.results_file import load_results
 from zapi_async.errors import AuthenticationError
 
 

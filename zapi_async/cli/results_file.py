@@ -103,7 +103,7 @@ def _lock(journal: Path, results: Path) -> int:
         except OSError as exc:
             raise CliError(f"cannot write next to the results file {results}: {exc}") from None
         if not _try_lock(fd):
-            holder = _header(os.pread(fd, 200, 0)).get("pid", "?")
+            holder = _header(_contents(fd)).get("pid", "?")
             os.close(fd)
             raise CliError(
                 f"the results file {results} is in use by another run (process {holder}); "
@@ -125,14 +125,21 @@ def _header(data: bytes) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _contents(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)  # writes still go to the end (O_APPEND)
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _attempts(fd: int) -> list[dict[str, Any]]:
     """The attempts in a journal (a torn last one never went out: its fsync never ended)."""
-    size = os.fstat(fd).st_size
     attempts = []
-    for text in os.pread(fd, size, 0).split(b"\n")[1:]:
+    for text in _contents(fd).split(b"\n")[1:]:
         try:
             entry = json.loads(text)
-            attempts.append({"line": int(entry["line"]), "at": int(entry["at"]), **entry})
+            attempts.append({**entry, "line": int(entry["line"]), "at": int(entry["at"])})
         except (ValueError, KeyError, TypeError):
             continue
     return attempts
@@ -337,9 +344,11 @@ def open_results(
         else:
             results = ResultsFile(path, fd, create="new")
         results._start_journal()
-    except BaseException:
+    except BaseException as exc:
         if not attempts:  # else keep them for the next --resume
             journal.unlink(missing_ok=True)
         os.close(fd)
+        if isinstance(exc, OSError):
+            raise CliError(f"cannot use the results file {path}: {exc}") from None
         raise
     return results
