@@ -1,4 +1,4 @@
-"""One timer per request for the read and total timeouts (http/deadline.py): a
+"""One timer per transport for the read and total timeouts (http/deadline.py): a
 stalled answer still fires and is "delivery unknown", a pool wait is "not sent" and
 does not count as reading, and a cancellation from outside stays a cancellation."""
 
@@ -14,7 +14,7 @@ from tests.support.clock import VirtualClock
 from tests.support.fake_zapi import FakeZapi, make_retrying_client
 from zapi_async import DeliveryUnknownError
 from zapi_async.config import PoolLimits, Timeouts
-from zapi_async.http.deadline import Deadline
+from zapi_async.http.deadline import Deadlines
 from zapi_async.http.retry import RetryPolicy
 
 PATH = "/instances/3C0FFEE0INSTANCE/token/***/send-text"
@@ -123,7 +123,7 @@ def cancelling() -> int:
 
 
 async def test_an_unexpired_deadline_leaves_the_task_alone() -> None:
-    with Deadline(read=0.05, total=None) as deadline:
+    with Deadlines(read=0.05, total=None).start() as deadline:
         pass
     await asyncio.sleep(0.1)  # the timer was cancelled: nothing is cancelled now
     assert not deadline.fired
@@ -132,10 +132,72 @@ async def test_an_unexpired_deadline_leaves_the_task_alone() -> None:
 
 
 async def test_an_expired_deadline_withdraws_its_cancellation() -> None:
-    with Deadline(read=None, total=0.01) as deadline:
+    with Deadlines(read=None, total=0.01).start() as deadline:
         with pytest.raises(asyncio.CancelledError):
             await asyncio.sleep(5)
         assert deadline.expired()
         assert deadline.total_expired()
     assert cancelling() == 0
     await asyncio.sleep(0)  # still runs: the cancellation was the deadline's
+
+
+async def test_one_timer_serves_overlapping_requests_each_expiring_on_its_own() -> None:
+    deadlines = Deadlines(read=None, total=0.2)
+    loop = asyncio.get_running_loop()
+    expired_at: dict[str, float] = {}
+
+    async def request(name: str) -> None:
+        with deadlines.start() as deadline:
+            try:
+                await asyncio.sleep(5)
+            except asyncio.CancelledError:
+                assert deadline.expired()
+                expired_at[name] = loop.time()
+
+    first = asyncio.ensure_future(request("first"))
+    await asyncio.sleep(0)
+    started = loop.time()
+    quick_done = asyncio.Event()
+
+    async def quick() -> None:
+        with deadlines.start() as deadline:
+            await asyncio.sleep(0)
+        assert not deadline.fired
+        quick_done.set()
+
+    await quick()
+    await asyncio.wait_for(quick_done.wait(), 1)
+    await asyncio.sleep(0.1)
+    second = asyncio.ensure_future(request("second"))
+    second_started = loop.time()
+    await asyncio.gather(first, second)
+    assert set(expired_at) == {"first", "second"}
+    # Each expired at its own total deadline, not at the other's.
+    assert 0.2 <= expired_at["first"] - started < 0.35
+    assert 0.2 <= expired_at["second"] - second_started < 0.35
+    assert expired_at["second"] > expired_at["first"]
+
+
+async def test_a_timer_left_armed_by_a_finished_request_cancels_nothing() -> None:
+    deadlines = Deadlines(read=0.05, total=None)
+    with deadlines.start() as finished:
+        pass
+    # The handle armed for `finished` fires with nothing due and goes idle.
+    await asyncio.sleep(0.1)
+    assert not finished.fired
+    assert cancelling() == 0
+    # A later request arms it again and still expires on time.
+    loop = asyncio.get_running_loop()
+    with deadlines.start() as deadline:
+        deadline.connected_at = loop.time()
+        started = loop.time()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.sleep(5)
+        assert deadline.expired()
+        assert not deadline.total_expired()
+    assert 0.05 <= loop.time() - started < 0.3
+
+
+def test_no_timeout_means_no_deadlines() -> None:
+    assert not Deadlines(read=None, total=None).enabled
+    assert Deadlines(read=1, total=None).enabled

@@ -29,7 +29,7 @@ from ..errors import (
     ZapiConnectionError,
     ZapiError,
 )
-from .deadline import Deadline, MarkingConnector
+from .deadline import Deadline, Deadlines, MarkingConnector
 from .redaction import REDACTED, Redactor
 from .responses import decode_body, error_for_status
 
@@ -140,6 +140,7 @@ class Transport:
     """
 
     __slots__ = (
+        "_deadlines",
         "_display_prefix",
         "_displays",
         "_headers",
@@ -181,6 +182,7 @@ class Transport:
         self._session = session
         self._owns_session = session is None
         self._traced = False
+        self._deadlines: Deadlines | None = None
         self._urls: dict[str, URL] = {}
         self._displays: dict[str, str] = {}
         self._state = _State.UNOPENED
@@ -229,6 +231,8 @@ class Transport:
             # The connector reports getting a connection: no aiohttp trace is needed.
             timeout = aiohttp.ClientTimeout(total=None, connect=self.timeouts.connect)
             self._session = aiohttp.ClientSession(connector=connector, timeout=timeout)
+            deadlines = Deadlines(self.timeouts.read, self.timeouts.total)
+            self._deadlines = deadlines if deadlines.enabled else None
         self._state = _State.OPEN
         return self._session
 
@@ -290,7 +294,8 @@ class Transport:
         not raised, so aiohttp's objects and exceptions stay out of tracebacks)."""
         session = self.open_session()
         # Our own session's read and total timeouts (a borrowed one keeps its own).
-        deadline = Deadline(self.timeouts.read, self.timeouts.total) if self._owns_session else None
+        deadlines = self._deadlines
+        deadline = deadlines.start() if deadlines is not None else None
         try:
             with deadline or _NO_DEADLINE:
                 # Redirects are not followed: aiohttp would turn a POST into a GET on
