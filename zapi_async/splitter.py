@@ -292,7 +292,7 @@ def split(
     (text or label lengths).
     """
     groups: list[Sequence[Button]]
-    if _is_plain(policy):
+    if policy is DEFAULT_POLICY or _is_plain(policy):
         plain = _plain_groups(message.buttons, policy.max_buttons)
         if plain is None:
             return [message]

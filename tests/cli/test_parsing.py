@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from zapi_async import CallButton, ReplyButton, TextMessage, UrlButton
-from zapi_async.cli.bulk import load_results
 from zapi_async.cli.config import CliError, auth_advice, load_credentials
 from zapi_async.cli.input import BadRow, InputProblem, InputRow, parse_buttons, read_rows
 from zapi_async.cli.progress import PlainProgress, Tally
+from zapi_async.cli.results_file import load_results
 from zapi_async.errors import AuthenticationError
 
 
@@ -144,7 +144,9 @@ def test_load_results_last_record_wins(tmp_path: Path) -> None:
     )
     warnings: list[str] = []
     assert load_results(path, warnings.append) == {2: ("sent", "a")}
-    assert warnings == [f"warning: {path} line 3 is not a result record; ignored"]
+    assert warnings == [
+        f"warning: {path} line 3 is incomplete (the run writing it stopped mid-line); ignored"
+    ]
 
 
 def test_plain_progress_prints_every_interval() -> None:

@@ -27,7 +27,7 @@ from zapi_async.http.retry import RetryPolicy
 from zapi_async.limits.rate import Limiter, Unlimited
 from zapi_async.models.text import TextMessage
 
-from .clock import VirtualClock, within
+from .clock import PATIENCE, VirtualClock, within
 from .credentials import CLIENT_TOKEN, INSTANCE, TOKEN, TOKENS
 
 __all__ = [
@@ -132,14 +132,15 @@ class FakeZapi:
         self._gates.append(event)
         return event
 
-    async def until(self, predicate: Callable[[], bool]) -> None:
-        """Wait until ``predicate()`` holds (re-checked after every request event)."""
+    async def until(self, predicate: Callable[[], bool], seconds: float = PATIENCE) -> None:
+        """Wait until ``predicate()`` holds (re-checked after every request event), at
+        most ``seconds`` (more for a client in another process)."""
 
         async def wait() -> None:
             async with self._changed:
                 await self._changed.wait_for(predicate)
 
-        await within(wait())
+        await within(wait(), seconds)
 
     async def poke(self) -> None:
         """Re-check the conditions waited on with :meth:`until` (after a client-side event)."""

@@ -23,7 +23,14 @@ from typing import Any, TextIO
 
 from .campaign_args import COMMANDS as CAMPAIGN_COMMANDS
 from .campaign_args import add_campaign_parsers
-from .config import EXIT_INTERRUPTED, EXIT_OK, CliError, Credentials, load_credentials
+from .config import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    CliError,
+    Credentials,
+    load_credentials,
+)
 from .sandbox_args import add_sandbox, run_sandbox_command
 from .setup_args import COMMANDS as SETUP_COMMANDS
 from .setup_args import add_normalize_flags, add_setup_commands, run_setup_command
@@ -35,7 +42,8 @@ credentials: set ZAPI_INSTANCE_ID and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN if your
 account requires the Client-Token header) in the environment, or pass
 --credentials FILE (KEY=VALUE lines or a JSON object with the same keys).
 exit codes: 0 ok, 1 some messages not sent, 2 usage or input error, 3 credentials
-refused, 4 Z-API unreachable or phone disconnected, 130 interrupted.
+refused, 4 Z-API unreachable or phone disconnected, 130 interrupted (Ctrl-C),
+143 stopped by SIGTERM.
 """
 
 
@@ -248,6 +256,7 @@ def _credentials(args: argparse.Namespace, err: TextIO) -> Credentials:
 def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..limits.pacing import PacingProfile  # noqa: PLC0415
     from .bulk import BulkOptions, run_bulk  # noqa: PLC0415 (keeps --help fast)
+    from .bulk_campaign import sigterm_interrupts  # noqa: PLC0415
 
     options = BulkOptions(
         input=args.file,
@@ -267,7 +276,14 @@ def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         normalize=_normalizer(args),
     )
     credentials = _credentials(args, err)
-    return asyncio.run(run_bulk(options, credentials, out=out, err=err))
+    with sigterm_interrupts() as terminated:
+        try:
+            return asyncio.run(run_bulk(options, credentials, out=out, err=err))
+        except KeyboardInterrupt:
+            if not terminated():
+                raise
+    print("zapi-async: stopped by SIGTERM", file=err)
+    return EXIT_TERMINATED
 
 
 def _normalizer(args: argparse.Namespace) -> Any:

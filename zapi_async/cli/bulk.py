@@ -2,54 +2,38 @@
 
 The run, step by step:
 
-1. Read the whole input once to validate it (every bad row is reported with its
+1. Lock the results file for the whole run (a second run on it stops at once) and,
+   with ``--resume``, read it: sends the previous run left under way (it was killed,
+   or the machine died) are recorded ``unknown`` first (see :mod:`.results_file`).
+2. Read the whole input once to validate it (every bad row is reported with its
    line and column; nothing is sent unless ``--skip-invalid``) and, with
    ``--resume``, to skip lines the results file shows as sent (or possibly sent).
-2. Check that the instance is reachable, the credentials work and the phone is
+3. Check that the instance is reachable, the credentials work and the phone is
    connected (``--no-status-check`` skips this).
-3. Stream the input again through a :class:`~zapi_async.SendQueue`; append one
-   JSON line per input to the results file as soon as its fate is known.
+4. Stream the input again through a :class:`~zapi_async.SendQueue`: each row's
+   attempt is journaled on disk before its first request, and one JSON line per
+   input is appended to the results file as soon as its fate is known.
 
-Ctrl-C (SIGINT) stops reading, withdraws queued messages (``unsent``), lets the
-sends in flight finish and records them, then marks the rest of the file
-``unsent``: every input line gets exactly one record. A second Ctrl-C records the
-sends still in flight as ``unknown`` and quits at once.
+Ctrl-C (SIGINT) or SIGTERM stops reading, withdraws queued messages (``unsent``),
+lets the sends in flight finish and records them, then marks the rest of the file
+``unsent``: every input line gets exactly one record (see :mod:`.bulk_campaign`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import json
-import os
-import signal
-import sys
-import time
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 import attrs
 
 from ..client import ZapiClient
-from ..errors import (
-    AuthenticationError,
-    DailyCapReachedError,
-    InstanceDisconnectedError,
-    PartialSendError,
-    QueueClosedError,
-    SentPart,
-    ZapiError,
-)
+from ..errors import AuthenticationError, InstanceDisconnectedError, ZapiError
 from ..limits.pacing import PacingProfile
-from ..models.messages import SendResult
-from ..sending.outcomes import classify
 from ..sending.queue import SendQueue
+from .bulk_campaign import Campaign, JournaledSender, ResultsWriter, listening
 from .check_numbers import skip_without_whatsapp
 from .config import (
     EXIT_AUTH,
     EXIT_FAILED,
-    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_UNAVAILABLE,
     CliError,
@@ -57,9 +41,10 @@ from .config import (
     auth_advice,
 )
 from .input import BadRow, InputRow, Normalizer, detect_format, read_rows
-from .progress import Progress, Tally, make_progress, print_summary, watch_pacing
+from .progress import Tally, make_progress, print_summary, watch_pacing
+from .results_file import ResultsFile, ResultsOptions, open_results
 
-__all__ = ["SKIP_ON_RESUME", "BulkOptions", "load_results", "run_bulk"]
+__all__ = ["SKIP_ON_RESUME", "BulkOptions", "run_bulk"]
 
 #: Statuses ``--resume`` does not send again: the message (or part of it) may have
 #: reached the recipient. ``--resend-unknown`` sends ``unknown`` ones again.
@@ -69,14 +54,12 @@ MAX_LISTED_ERRORS = 20
 
 
 @attrs.frozen(kw_only=True)
-class BulkOptions:
-    """The ``bulk`` command's settings (see ``zapi-async bulk --help``)."""
+class BulkOptions(ResultsOptions):
+    """The ``bulk`` command's settings (see ``zapi-async bulk --help``); the results
+    file defaults to ``<input stem>.results.jsonl`` next to the input."""
 
-    input: Path
-    format: str | None = None
-    results: Path | None = None
-    resume: bool = False
-    overwrite: bool = False
+    results_suffix: ClassVar[str] = ".results.jsonl"
+
     resend_unknown: bool = False
     skip_invalid: bool = False
     rate: float | None = 10.0
@@ -90,175 +73,35 @@ class BulkOptions:
     #: ``--normalize-phones``: rewrites each phone first (see cli/input.py).
     normalize: Normalizer | None = None
 
-    @property
-    def results_path(self) -> Path:
-        """``--results``, default ``<input stem>.results.jsonl`` next to the input."""
-        return self.results or self.input.with_name(self.input.stem + ".results.jsonl")
 
+class _FirstPass:
+    """The first read of the input: what will be sent, skipped, or is invalid."""
 
-def load_results(path: Path, warn: Any = print) -> dict[int, tuple[str, str | None]]:
-    """``{line: (status, key)}`` from a results file; the last record of a line wins."""
-    done: dict[int, tuple[str, str | None]] = {}
-    with path.open(encoding="utf-8") as handle:
-        for number, text in enumerate(handle, 1):
-            try:
-                record = json.loads(text)
-                done[int(record["line"])] = (str(record["status"]), record.get("key"))
-            except (ValueError, KeyError, TypeError):
-                warn(f"warning: {path} line {number} is not a result record; ignored")
-    return done
+    def __init__(self, options: BulkOptions, done: dict[int, tuple[str, str | None]]) -> None:
+        self.options = options
+        self.done = done
+        self.skip_statuses = SKIP_ON_RESUME - ({"unknown"} if options.resend_unknown else set())
+        self.bad: list[BadRow] = []
+        self.skip: dict[int, Any] = {}
+        self.sendable = 0
 
-
-class _ResultsWriter:
-    """Appends one JSON line per input and keeps the tally."""
-
-    def __init__(
-        self,
-        handle: IO[str],
-        tally: Tally,
-        progress: Progress,
-        rate: Callable[[], float] = lambda: 0.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.handle = handle
-        self.tally = tally
-        self.progress = progress
-        self.rate = rate
-        self.clock = clock
-        self.last_result = clock()
-
-    def write(self, line: int, status: str, **fields: Any) -> None:
-        record = {"line": line, "status": status}
-        record.update({k: v for k, v in fields.items() if v is not None})
-        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self.handle.flush()
-        self.tally.add(status)
-        self.last_result = self.clock()
-        self.progress.update(self.tally, self.rate())
-
-    def row(self, row: InputRow, status: str, **fields: Any) -> None:
-        phone, original = row.message.phone, row.original_phone
-        self.write(row.line, status, phone=phone, original_phone=original, key=row.key, **fields)
-
-
-def _ids(results: Iterable[SentPart]) -> dict[str, list[str]]:
-    results = list(results)
-    return {
-        "message_ids": [r.message_id for r in results],
-        "zaap_ids": [r.zaap_id for r in results],
-    }
-
-
-def _error(exc: BaseException) -> dict[str, str]:
-    return {"error": str(exc), "error_type": type(exc).__name__}
-
-
-class _Campaign:
-    """One sending pass over the input through a SendQueue."""
-
-    def __init__(
-        self,
-        queue: SendQueue,
-        writer: _ResultsWriter,
-        credentials: Credentials,
-        skip: dict[int, Any],
-        err: TextIO,
-    ) -> None:
-        self.queue = queue
-        self.writer = writer
-        self.credentials = credentials
-        self.skip = skip
-        self.err = err
-        self.stop_reason: str | None = None
-        self.exit_code: int | None = None
-        self.in_flight: dict[int, InputRow] = {}
-        self._waiters: set[asyncio.Task[None]] = set()
-        self._closing: asyncio.Task[Any] | None = None
-        self._interrupts = 0
-        #: Phones ``--check-numbers`` found without WhatsApp: recorded, not sent.
-        self.no_whatsapp: set[str] = set()
-
-    def stop(self, reason: str, exit_code: int) -> None:
-        """Stop sending: queued messages and the rest of the input become ``unsent``."""
-        if self.stop_reason is not None:
+    def check(self, row: InputRow | BadRow, err: TextIO) -> None:
+        if isinstance(row, BadRow):
+            self.bad.append(row)
             return
-        self.stop_reason, self.exit_code = reason, exit_code
-        self._closing = asyncio.ensure_future(self.queue.close(cancel=True))
-
-    def interrupt(self) -> None:
-        """SIGINT: drain on the first, record in-flight sends as unknown and quit on the next."""
-        self._interrupts += 1
-        if self._interrupts == 1:
-            print(
-                f"\nstopping: waiting for {self.queue.stats.in_flight} send(s) in flight "
-                "(Ctrl-C again to quit at once)",
-                file=self.err,
-                flush=True,
-            )
-            self.stop("interrupted (Ctrl-C) before sending", EXIT_INTERRUPTED)
+        if row.original_phone is not None:
+            print(f"line {row.line}: phone {row.original_phone!r} -> {row.phone!r}", file=err)
+        previous = self.done.get(row.line)
+        if previous is not None and previous[0] in self.skip_statuses:
+            if previous[1] is not None and previous[1] != row.key:
+                raise CliError(
+                    f"{self.options.input} line {row.line} changed since "
+                    f"{self.options.results_path} was written; --resume needs the same "
+                    "input file (or start over with --overwrite)"
+                )
+            self.skip[row.line] = previous[0]
             return
-        for row in list(self.in_flight.values()):
-            self.writer.row(row, "unknown", error="abandoned by a second Ctrl-C while in flight")
-        self._quit()
-
-    def _quit(self) -> None:
-        self.writer.handle.flush()
-        os.fsync(self.writer.handle.fileno())
-        print("quit with sends in flight; they are recorded as 'unknown'", file=self.err)
-        sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)
-
-    async def run(self, rows: Iterable[InputRow | BadRow]) -> None:
-        for row in rows:
-            if isinstance(row, BadRow):
-                self.writer.write(row.line, "invalid", field=row.field, error=row.problem)
-                continue
-            if row.line in self.skip:
-                continue
-            if self.stop_reason is not None:
-                self.writer.row(row, "unsent", error=self.stop_reason)
-                continue
-            if row.message.phone in self.no_whatsapp:
-                self.writer.row(row, "no_whatsapp", error="the number has no WhatsApp")
-                continue
-            try:
-                future = await self.queue.submit(row.message)
-            except QueueClosedError:
-                self.writer.row(row, "unsent", error=self.stop_reason or "queue closed")
-                continue
-            except ZapiError as exc:
-                self.writer.row(row, "failed", **_error(exc))
-                continue
-            waiter = asyncio.ensure_future(self._record(row, future))
-            self._waiters.add(waiter)
-            waiter.add_done_callback(self._waiters.discard)
-        if self._closing is None:
-            await self.queue.close()  # drain normally
-        if self._closing is not None:  # stopped, before or during the drain
-            await self._closing
-        while self._waiters:
-            await asyncio.gather(*self._waiters)
-
-    async def _record(self, row: InputRow, future: asyncio.Future[list[SendResult]]) -> None:
-        self.in_flight[row.line] = row
-        try:
-            results = await asyncio.shield(future)
-        except QueueClosedError:
-            self.writer.row(row, "unsent", error=self.stop_reason or "queue closed")
-        except DailyCapReachedError as exc:
-            self.writer.row(row, "unsent", **_error(exc))
-            self.stop(f"{exc}; rerun with --resume tomorrow", EXIT_FAILED)
-        except ZapiError as exc:
-            status = classify(exc)
-            sent = _ids(exc.sent) if isinstance(exc, PartialSendError) else {}
-            self.writer.row(row, status, **sent, **_error(exc))
-            if isinstance(exc, AuthenticationError):
-                self.stop("not sent: Z-API refused the credentials", EXIT_AUTH)
-                print(auth_advice(exc, self.credentials), file=self.err)
-        else:
-            self.writer.row(row, "sent", **_ids(results))
-        finally:
-            self.in_flight.pop(row.line, None)
+        self.sendable += 1
 
 
 def _validate(
@@ -266,30 +109,16 @@ def _validate(
 ) -> tuple[int, int, dict[int, Any]]:
     """First pass: count what will be sent and the bad rows (recorded ``invalid``
     with ``--skip-invalid``); refuse bad rows otherwise, and changed lines."""
-    skip_statuses = SKIP_ON_RESUME - ({"unknown"} if options.resend_unknown else set())
     unknown_columns: list[str] = []
-    bad: list[BadRow] = []
-    skip: dict[int, Any] = {}
-    total = 0
-    for row in read_rows(options.input, fmt, unknown_columns, normalize=options.normalize):
-        if isinstance(row, BadRow):
-            bad.append(row)
-            continue
-        if row.original_phone is not None:
-            print(f"line {row.line}: phone {row.original_phone!r} -> {row.phone!r}", file=err)
-        previous = done.get(row.line)
-        if previous is not None and previous[0] in skip_statuses:
-            if previous[1] is not None and previous[1] != row.key:
-                raise CliError(
-                    f"{options.input} line {row.line} changed since {options.results_path} "
-                    "was written; --resume needs the same input file (or start over with "
-                    "--overwrite)"
-                )
-            skip[row.line] = previous[0]
-            continue
-        total += 1
+    seen = _FirstPass(options, done)
+    try:
+        for row in read_rows(options.input, fmt, unknown_columns, normalize=options.normalize):
+            seen.check(row, err)
+    except CliError as exc:
+        raise CliError(f"{exc}; nothing was sent", exc.exit_code) from None
     if unknown_columns:
         print(f"warning: ignoring unknown column(s): {', '.join(unknown_columns)}", file=err)
+    bad = seen.bad
     if bad and not options.skip_invalid:
         listed = "\n".join(f"  {options.input} {problem}" for problem in bad[:MAX_LISTED_ERRORS])
         more = len(bad) - MAX_LISTED_ERRORS
@@ -298,7 +127,7 @@ def _validate(
             f"{len(bad)} invalid row(s), nothing was sent:\n{listed}{extra}\n"
             "Fix the file, or pass --skip-invalid to send the valid rows only."
         )
-    return total, len(bad), skip
+    return seen.sendable, len(bad), seen.skip
 
 
 async def _check_instance(client: ZapiClient, credentials: Credentials) -> None:
@@ -318,17 +147,16 @@ async def _check_instance(client: ZapiClient, credentials: Credentials) -> None:
         ) from None
 
 
-def _open_results(options: BulkOptions) -> dict[int, tuple[str, str | None]]:
-    path = options.results_path
-    if not path.exists():
-        return {}
-    if options.resume:
-        return load_results(path, lambda text: print(text, file=sys.stderr))
-    if options.overwrite:
-        return {}
-    raise CliError(
-        f"the results file {path} exists: pass --resume to continue that campaign "
-        "without resending, or --overwrite to start over"
+def _report_reconciled(results: ResultsFile, options: BulkOptions, err: TextIO) -> None:
+    lines = [record["line"] for record in results.reconciled]
+    if not lines:
+        return
+    listed = ", ".join(map(str, lines[:MAX_LISTED_ERRORS])) + (", ..." if len(lines) > 20 else "")
+    then = "; --resend-unknown sends them again" if options.resend_unknown else "; not resent"
+    print(
+        f"warning: {len(lines)} send(s) were under way when the previous run stopped and "
+        f"may have been sent: recorded 'unknown' (line {listed}){then}",
+        file=err,
     )
 
 
@@ -342,11 +170,38 @@ async def run_bulk(
         raise CliError(str(exc)) from None
     if not options.input.is_file():
         raise CliError(f"no such input file: {options.input}")
-    done = _open_results(options)
-    sendable, invalid, skip = _validate(options, fmt, done, err)
+    with open_results(
+        options.results_path,
+        resume=options.resume,
+        overwrite=options.overwrite,
+        warn=lambda text: print(text, file=err),
+        resume_hint="to continue that campaign without resending",
+    ) as results:
+        _report_reconciled(results, options, err)
+        tally, campaign = await _send(options, fmt, results, credentials, err)
+    print_summary(tally, options.results_path, out, err)
+    if campaign.exit_code is not None:
+        return campaign.exit_code
+    return EXIT_FAILED if tally.not_sent else EXIT_OK
+
+
+async def _send(
+    options: BulkOptions,
+    fmt: str,
+    results: ResultsFile,
+    credentials: Credentials,
+    err: TextIO,
+) -> tuple[Tally, Campaign]:
+    sendable, invalid, skip = _validate(options, fmt, results.done, err)
+    # The previous run's sends recorded 'unknown' now are this run's records.
+    kept = sum(1 for record in results.reconciled if record["line"] in skip)
     # Invalid rows get a record (and count as done) in this run: count them in the total.
-    total = sendable + invalid
-    tally = Tally(total=total, skipped=len(skip), check_numbers=options.check_numbers)
+    tally = Tally(
+        total=sendable + invalid + kept,
+        skipped=len(skip) - kept,
+        unknown=kept,
+        check_numbers=options.check_numbers,
+    )
     async with ZapiClient(
         credentials.instance_id,
         credentials.token,
@@ -361,36 +216,27 @@ async def run_bulk(
             if options.check_numbers
             else set()
         )
-        progress = make_progress(options.progress if total else "none", total, err)
+        progress = make_progress(options.progress if tally.total else "none", tally.total, err)
+        sender = JournaledSender(client, results)
         queue = SendQueue(
-            client,
+            sender,
             rate=options.rate or None,
             burst=options.burst,
             workers=options.concurrency,
             maxsize=4 * options.concurrency + 64,
             pacing=options.pacing,
         )
-        mode = "w" if options.overwrite else "a"
-        with options.results_path.open(mode, encoding="utf-8") as handle:
-            writer = _ResultsWriter(handle, tally, progress, lambda: queue.stats.rate)
-            campaign = _Campaign(queue, writer, credentials, skip, err)
-            campaign.no_whatsapp = no_whatsapp
-            watcher = watch_pacing(
-                options.pacing, lambda: queue.stats, lambda: writer.last_result, progress, tally
-            )
-            loop = asyncio.get_running_loop()
-            # Not available on Windows or outside the main thread: Ctrl-C then aborts.
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signal.SIGINT, campaign.interrupt)
-            try:
+        writer = ResultsWriter(results, tally, progress, lambda: queue.stats.rate)
+        campaign = Campaign(queue, sender, writer, credentials=credentials, skip=skip, err=err)
+        campaign.no_whatsapp = no_whatsapp
+        watcher = watch_pacing(
+            options.pacing, lambda: queue.stats, lambda: writer.last_result, progress, tally
+        )
+        try:
+            with listening(campaign):
                 await campaign.run(read_rows(options.input, fmt, normalize=options.normalize))
-            finally:
-                if watcher is not None:
-                    watcher.cancel()
-                progress.close(tally)
-                with contextlib.suppress(NotImplementedError, RuntimeError):
-                    loop.remove_signal_handler(signal.SIGINT)
-    print_summary(tally, options.results_path, out, err)
-    if campaign.exit_code is not None:
-        return campaign.exit_code
-    return EXIT_FAILED if tally.not_sent else EXIT_OK
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+            progress.close(tally)
+    return tally, campaign

@@ -15,12 +15,10 @@ boolean), ``invalid`` (not a phone number) or ``failed`` (the request failed).
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 import attrs
 
@@ -33,6 +31,8 @@ from ..models.phones import normalize_phone
 from ..models.setup import PhoneCheck
 from .config import EXIT_FAILED, EXIT_OK, CliError, Credentials
 from .input import BadRow, InputRow, detect_format
+from .input_files import csv_records, jsonl_lines
+from .results_file import ResultsFile, ResultsOptions, open_results
 from .setup_commands import cli_error
 
 __all__ = [
@@ -51,22 +51,15 @@ BULK_CHECK_CHUNK = 50_000
 
 
 @attrs.frozen(kw_only=True)
-class CheckOptions:
-    """The ``check-numbers`` settings (see ``zapi-async check-numbers --help``)."""
+class CheckOptions(ResultsOptions):
+    """The ``check-numbers`` settings (see ``zapi-async check-numbers --help``); the
+    results file defaults to ``<input stem>.numbers.jsonl`` next to the input."""
 
-    input: Path
-    format: str | None = None
-    results: Path | None = None
-    resume: bool = False
-    overwrite: bool = False
+    results_suffix: ClassVar[str] = ".numbers.jsonl"
+
     rate: float = 2.0
     batch: int | None = None
     normalize: Callable[[str], str] | None = None
-
-    @property
-    def results_path(self) -> Path:
-        """``--results``, default ``<input stem>.numbers.jsonl`` next to the input."""
-        return self.results or self.input.with_name(self.input.stem + ".numbers.jsonl")
 
 
 def phone_normalizer(default_country: str | None) -> Callable[[str], str]:
@@ -79,27 +72,29 @@ def phone_normalizer(default_country: str | None) -> Callable[[str], str]:
 
 
 def _phones(path: Path, fmt: str) -> Iterator[tuple[int, Any]]:
-    """``(line, phone value)`` of every non-blank row; the value may be missing."""
-    with path.open(newline="" if fmt == "csv" else None, encoding="utf-8-sig") as handle:
-        if fmt == "csv":
-            reader = csv.reader(handle)
-            header = [name.strip().lower() for name in next(reader, [])]
-            if "phone" not in header:
-                raise CliError(f"{path}: the header line has no 'phone' column")
-            column, end = header.index("phone"), reader.line_num
-            for record in reader:
-                line, end = end + 1, reader.line_num
-                if any(cell.strip() for cell in record):
-                    yield line, record[column].strip() if column < len(record) else None
-            return
-        for line, text in enumerate(handle, 1):
-            if text.strip():
-                try:
-                    values = json.loads(text)
-                except ValueError:
-                    yield line, ValueError("not valid JSON")
-                    continue
-                yield line, values.get("phone") if isinstance(values, dict) else None
+    """``(line, phone value)`` of every non-blank row; the value may be missing, or a
+    :class:`ValueError` saying why the line cannot be read."""
+    if fmt == "csv":
+        records = csv_records(path)
+        header = next(records, None)
+        if header is not None and header.problem is not None:
+            raise CliError(f"{path} line {header.line} (the header): {header.problem}")
+        names = [] if header is None else [name.strip().lower() for name in header.cells]
+        if "phone" not in names:
+            raise CliError(f"{path}: the header line has no 'phone' column")
+        column = names.index("phone")
+        for record in records:
+            if record.problem is not None:
+                yield record.line, ValueError(record.problem)
+            elif any(cell.strip() for cell in record.cells):
+                cells = record.cells
+                yield record.line, cells[column].strip() if column < len(cells) else None
+        return
+    for item in jsonl_lines(path):
+        if item.problem is not None:
+            yield item.line, ValueError(item.problem)
+        else:
+            yield item.line, item.value.get("phone") if isinstance(item.value, dict) else None
 
 
 def _number(value: Any, normalize: Callable[[str], str] | None, err: TextIO, line: int) -> str:
@@ -137,20 +132,23 @@ class _Checker:
     """Checks numbers one by one or in batches and writes their records."""
 
     def __init__(
-        self, client: ZapiClient, options: CheckOptions, handle: IO[str], credentials: Credentials
+        self,
+        client: ZapiClient,
+        options: CheckOptions,
+        results: ResultsFile,
+        credentials: Credentials,
     ) -> None:
-        self.client, self.options, self.handle, self.credentials = (
+        self.client, self.options, self.results, self.credentials = (
             client,
             options,
-            handle,
+            results,
             credentials,
         )
         self.tally: Counter[str] = Counter()
         self.pending: list[tuple[int, str]] = []
 
     def write(self, record: dict[str, Any]) -> None:
-        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        self.handle.flush()
+        self.results.write(record)
         self.tally[record["status"]] += 1
 
     async def add(self, line: int, number: str) -> None:
@@ -181,17 +179,14 @@ class _Checker:
         return PhoneCheck(found.exists, number, found.phone, found.lid)
 
 
-def _done(path: Path) -> set[int]:
-    done: set[int] = set()
-    with path.open(encoding="utf-8") as handle:
-        for text in handle:
-            try:
-                record = json.loads(text)
-                if record["status"] in DONE_STATUSES:
-                    done.add(int(record["line"]))
-            except (ValueError, KeyError, TypeError):
-                continue
-    return done
+def _client(options: CheckOptions, credentials: Credentials) -> ZapiClient:
+    return ZapiClient(
+        credentials.instance_id,
+        credentials.token,
+        client_token=credentials.client_token,
+        base_url=credentials.base_url,
+        limiter=RateLimiter(options.rate) if options.rate else Unlimited(),
+    )
 
 
 async def run_check_numbers(
@@ -205,30 +200,16 @@ async def run_check_numbers(
     if not options.input.is_file():
         raise CliError(f"no such input file: {options.input}")
     path = options.results_path
-    done: set[int] = set()
-    if path.exists():
-        if options.resume:
-            done = _done(path)
-        elif not options.overwrite:
-            raise CliError(
-                f"the results file {path} exists: pass --resume to go on where it stopped, "
-                "or --overwrite to start over"
-            )
-    try:
-        handle = path.open("a" if options.resume else "w", encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"cannot write the results file {path}: {exc.strerror}") from None
-    limiter = RateLimiter(options.rate) if options.rate else Unlimited()
-    client = ZapiClient(
-        credentials.instance_id,
-        credentials.token,
-        client_token=credentials.client_token,
-        base_url=credentials.base_url,
-        limiter=limiter,
-    )
-    with handle:
-        async with client:
-            checker = _Checker(client, options, handle, credentials)
+    with open_results(
+        path,
+        resume=options.resume,
+        overwrite=options.overwrite,
+        warn=lambda text: print(text, file=err),
+        resume_hint="to go on where it stopped",
+    ) as results:
+        done = {line for line, (status, _) in results.done.items() if status in DONE_STATUSES}
+        checker = _Checker(_client(options, credentials), options, results, credentials)
+        async with checker.client:
             for line, value in _phones(options.input, fmt):
                 if line in done:
                     continue

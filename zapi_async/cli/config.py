@@ -33,6 +33,7 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_TERMINATED",
     "EXIT_UNAVAILABLE",
     "EXIT_USAGE",
     "CliError",
@@ -54,6 +55,9 @@ EXIT_AUTH = 3
 EXIT_UNAVAILABLE = 4
 #: Stopped with Ctrl-C (SIGINT); the results file lists every input.
 EXIT_INTERRUPTED = 130
+#: Stopped with SIGTERM (docker stop, systemd, Kubernetes); as for SIGINT, the
+#: results file lists every input.
+EXIT_TERMINATED = 143
 
 
 #: The CLI's own error (defined with the rest of the tree in :mod:`zapi_async.errors`).

@@ -11,7 +11,6 @@ are left out, so one file may mix types.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -42,6 +41,7 @@ from ..models.media import (
 )
 from ..models.messages import Message
 from ..models.places import Contact, ContactMessage, ContactsMessage, LinkMessage, LocationMessage
+from .input_files import decode_json
 
 __all__ = ["LEGACY_TYPES", "TYPED_COLUMNS", "TYPES", "CellProblem", "build_typed"]
 
@@ -88,10 +88,10 @@ class CellProblem(ValueError):
 def _json(name: str, value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    try:
-        return json.loads(value)
-    except ValueError as exc:
-        raise CellProblem(name, f"should be JSON: {exc}") from None
+    decoded, problem = decode_json(value)
+    if problem is not None:
+        raise CellProblem(name, f"should be JSON: {problem.removeprefix('not valid JSON: ')}")
+    return decoded
 
 
 def _objects(name: str, value: Any, build: Any) -> list[Any]:

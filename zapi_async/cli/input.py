@@ -15,12 +15,13 @@ Columns (CSV header) / keys (JSONL objects):
   type of :data:`~zapi_async.cli.content_rows.TYPES` (``image``, ``document``,
   ``poll``...), whose fields are then the columns (see :mod:`.content_rows`).
 
-Every problem names the file line and the column, so a person can fix the file.
+Every problem names the file line and the column, so a person can fix the file;
+bytes that are not UTF-8, unreadable CSV and JSON too deep to read are reported by
+line too (see :mod:`.input_files`).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -36,6 +37,7 @@ from ..models.messages import ButtonActionsMessage, Message
 from ..models.text import TextMessage
 from ..wire import to_wire
 from .content_rows import LEGACY_TYPES, TYPED_COLUMNS, CellProblem, build_typed
+from .input_files import csv_records, jsonl_lines
 
 __all__ = [
     "COLUMNS",
@@ -238,10 +240,15 @@ def _row(
         values = {**values, "phone": phone}
     try:
         message = build_message(values, csv=csv)
+        key = _fingerprint(message)
     except InputProblem as exc:
         return BadRow(line, exc.field, exc.problem)
+    except RecursionError:
+        return BadRow(line, "-", "nests too deep to read")
+    except Exception as exc:  # whatever breaks on a row, report it with its line
+        return BadRow(line, "-", f"cannot be read: {type(exc).__name__}: {exc}")
     rewritten = original if values.get("phone") != original else None
-    return InputRow(line, message, _fingerprint(message), rewritten)
+    return InputRow(line, message, key, rewritten)
 
 
 def detect_format(path: Path, given: str | None) -> str:
@@ -259,49 +266,50 @@ def detect_format(path: Path, given: str | None) -> str:
 def _csv_rows(
     path: Path, unknown: list[str], normalize: Normalizer | None
 ) -> Iterator[InputRow | BadRow]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
+    records = csv_records(path)
+    header = next(records, None)
+    if header is None:
+        return
+    if header.problem is not None:
+        yield BadRow(header.line, "-", f"{header.problem} (the header line)")
+        return
+    names = [name.strip().lower() for name in header.cells]
+    for key in _REQUIRED if "type" not in names else ("phone",):
+        if key not in names:
+            yield BadRow(header.line, key, "missing column in the header line")
             return
-        names = [name.strip().lower() for name in header]
-        for key in _REQUIRED if "type" not in names else ("phone",):
-            if key not in names:
-                yield BadRow(reader.line_num, key, "missing column in the header line")
-                return
-        known = _KNOWN_COLUMNS if "type" in names else set(COLUMNS)
-        unknown.extend(name for name in names if name not in known)
-        names = [name if name in known else "" for name in names]
-        previous_end = reader.line_num
-        for record in reader:
-            line, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(names):
-                yield BadRow(line, "-", f"{len(record)} cells but the header has {len(names)}")
-                continue
-            cells = zip(names, (cell.strip() for cell in record), strict=False)
-            yield _row(line, {name: cell for name, cell in cells if name}, normalize, csv=True)
+    known = _KNOWN_COLUMNS if "type" in names else set(COLUMNS)
+    unknown.extend(name for name in names if name not in known)
+    names = [name if name in known else "" for name in names]
+    for record in records:
+        if record.problem is not None:
+            yield BadRow(record.line, "-", record.problem)
+            continue
+        if not any(cell.strip() for cell in record.cells):
+            continue
+        if len(record.cells) > len(names):
+            yield BadRow(
+                record.line, "-", f"{len(record.cells)} cells but the header has {len(names)}"
+            )
+            continue
+        cells = zip(names, (cell.strip() for cell in record.cells), strict=False)
+        yield _row(record.line, {name: cell for name, cell in cells if name}, normalize, csv=True)
 
 
 def _jsonl_rows(path: Path, normalize: Normalizer | None) -> Iterator[InputRow | BadRow]:
-    with path.open(encoding="utf-8-sig") as handle:
-        for line, text in enumerate(handle, 1):
-            if not text.strip():
-                continue
-            try:
-                values = json.loads(text)
-            except ValueError as exc:
-                yield BadRow(line, "-", f"not valid JSON: {exc}")
-                continue
-            if not isinstance(values, dict):
-                yield BadRow(line, "-", "expected a JSON object")
-                continue
-            extra = sorted(set(values) - (_KNOWN_COLUMNS if "type" in values else set(COLUMNS)))
-            if extra:
-                yield BadRow(line, extra[0], f"unknown key (expected {', '.join(COLUMNS)})")
-                continue
-            yield _row(line, values, normalize)
+    for item in jsonl_lines(path):
+        if item.problem is not None:
+            yield BadRow(item.line, "-", item.problem)
+            continue
+        values = item.value
+        if not isinstance(values, dict):
+            yield BadRow(item.line, "-", "expected a JSON object")
+            continue
+        extra = sorted(set(values) - (_KNOWN_COLUMNS if "type" in values else set(COLUMNS)))
+        if extra:
+            yield BadRow(item.line, extra[0], f"unknown key (expected {', '.join(COLUMNS)})")
+            continue
+        yield _row(item.line, values, normalize)
 
 
 def read_rows(

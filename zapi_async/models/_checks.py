@@ -75,6 +75,10 @@ def check_string(field: str, value: str, *, limit: int = MAX_TEXT_LENGTH) -> Non
     at most ``limit`` characters. The one place these rules live."""
     if len(value) > limit:
         raise ValidationError(field, f"should be at most {limit} characters, but had {len(value)}")
+    # Surrogates, controls and bidi controls are all non-printable: one C-speed scan
+    # clears the common text; anything else gets the rule-by-rule diagnosis below.
+    if value.isprintable():
+        return
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -94,6 +98,11 @@ def check_string(field: str, value: str, *, limit: int = MAX_TEXT_LENGTH) -> Non
             f"should not contain bidi control character {match.group()!r} "
             f"(at position {match.start()}): it reorders what the reader sees",
         )
+
+
+def _is_phone_digits(value: str) -> bool:
+    """``_DIGITS.fullmatch`` without the regex: ASCII digits, 8 to 15 of them."""
+    return MIN_PHONE_DIGITS <= len(value) <= MAX_PHONE_DIGITS and value.isascii() and value.isdigit()
 
 
 def _suggestion(value: str) -> str:
@@ -124,8 +133,8 @@ def check_recipient(field: str, value: object) -> None:
 
     Broadcast lists (``…-broadcast``) are refused: Z-API cannot send to them.
     """
-    if value.__class__ is str and _DIGITS.fullmatch(value):
-        return  # a phone number: the common case, one match
+    if value.__class__ is str and _is_phone_digits(value):
+        return  # a phone number: the common case
     if not isinstance(value, str):
         raise not_a_string(field, value)
     kind = chat_kind(value)
@@ -189,7 +198,13 @@ def check_group(field: str, value: object) -> None:
 
 def check_dial_number(field: str, value: object) -> None:
     """A number to dial: digits with an optional leading ``+`` (``+554498398733``)."""
-    if value.__class__ is str and _DIAL.fullmatch(value):
+    if (
+        value.__class__ is str
+        and MIN_PHONE_DIGITS <= len(value) - value.startswith("+") <= MAX_PHONE_DIGITS
+        and value.isascii()
+        and value.lstrip("+").isdigit()
+        and value.count("+") <= 1
+    ):
         return
     if not isinstance(value, str):
         raise not_a_string(field, value)
@@ -204,6 +219,16 @@ def check_dial_number(field: str, value: object) -> None:
 def check_text(field: str, value: object) -> None:
     """Required text: a string with at least one visible character, following the
     rules of :func:`check_string`."""
+    # The common case in one line: non-empty, printable (no surrogate, control, bidi or
+    # zero-width character), not only spaces; anything else gets the full diagnosis.
+    if (
+        value.__class__ is str
+        and value
+        and len(value) <= MAX_TEXT_LENGTH
+        and value.isprintable()
+        and not value.isspace()
+    ):
+        return
     if not isinstance(value, str):
         raise not_a_string(field, value)
     check_string(field, value)
@@ -223,6 +248,13 @@ def check_optional_text(field: str, value: object) -> None:
 
 def check_http_url(field: str, value: object) -> None:
     """An absolute ``http://`` or ``https://`` URL with a host and no spaces."""
+    if (
+        value.__class__ is str
+        and len(value) <= MAX_TEXT_LENGTH
+        and value.isprintable()
+        and _HTTP_URL.fullmatch(value)
+    ):
+        return  # the common case: one scan and one match
     if not isinstance(value, str):
         raise not_a_string(field, value)
     check_string(field, value)

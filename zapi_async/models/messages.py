@@ -78,7 +78,6 @@ class ButtonActionsMessage:
         check_text("ButtonActionsMessage.message", self.message)
         if not self.buttons:
             raise ValidationError("ButtonActionsMessage.buttons", "should have at least one button")
-        seen: set[str] = set()
         for index, button in enumerate(self.buttons):
             if button.__class__ not in _BUTTON_CLASSES and not isinstance(button, _BUTTON_TYPES):
                 raise ValidationError(
@@ -86,13 +85,9 @@ class ButtonActionsMessage:
                     "should be a CallButton, UrlButton or ReplyButton, "
                     f"but was {type(button).__name__}",
                 )
-            if button.id is not None:
-                if button.id in seen:
-                    raise ValidationError(
-                        f"ButtonActionsMessage.buttons[{index}].id",
-                        f"should be unique within the message, but {button.id!r} is repeated",
-                    )
-                seen.add(button.id)
+        ids = [button.id for button in self.buttons if button.id is not None]
+        if len(set(ids)) != len(ids):
+            _raise_repeated_id(self.buttons)
         # Optional fields: the checks only when set (most messages leave them out).
         if self.title is not None:
             check_optional_text("ButtonActionsMessage.title", self.title)
@@ -102,6 +97,18 @@ class ButtonActionsMessage:
             check_image("ButtonActionsMessage.image", self.image)
         if self.delay_message is not None:
             check_delay("ButtonActionsMessage.delay_message", self.delay_message)
+
+
+def _raise_repeated_id(buttons: tuple[Button, ...]) -> None:
+    seen: set[str] = set()
+    for index, button in enumerate(buttons):
+        if button.id in seen:
+            raise ValidationError(
+                f"ButtonActionsMessage.buttons[{index}].id",
+                f"should be unique within the message, but {button.id!r} is repeated",
+            )
+        if button.id is not None:
+            seen.add(button.id)
 
 
 @attrs.frozen

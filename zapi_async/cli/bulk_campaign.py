@@ -1,0 +1,362 @@
+"""The sending pass of ``zapi-async bulk``: rows through a SendQueue, each attempt
+journaled before it goes out, each fate recorded, and a clean stop on a signal.
+
+SIGINT (Ctrl-C) and SIGTERM (what docker, systemd and Kubernetes send) stop the
+run the same way: no new message starts, queued messages are withdrawn
+(``unsent``), sends in flight finish and are recorded, the rest of the file is
+recorded ``unsent``; the exit code is 130 (SIGINT) or 143 (SIGTERM). A second
+signal records the sends still in flight ``unknown`` and quits at once. Before
+sending starts, SIGTERM stops the command like Ctrl-C does (nothing was sent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TextIO
+
+from ..client import ZapiClient
+from ..errors import (
+    AuthenticationError,
+    DailyCapReachedError,
+    PartialSendError,
+    QueueClosedError,
+    SentPart,
+    UnexpectedSendError,
+    ZapiError,
+)
+from ..http.retry import RetryObserver
+from ..limits.pacing import PacedLimiter, PacingProfile
+from ..limits.rate import Limiter
+from ..models.messages import Message, SendResult
+from ..sending.outcomes import classify
+from ..sending.queue import SendQueue
+from .config import (
+    EXIT_AUTH,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    CliError,
+    Credentials,
+    auth_advice,
+)
+from .input import BadRow, InputRow
+from .progress import Progress, Tally
+from .results_file import ResultsFile
+
+__all__ = [
+    "STOPS",
+    "Campaign",
+    "JournaledSender",
+    "ResultsWriter",
+    "listening",
+    "sigterm_interrupts",
+]
+
+#: Signal -> (how the stop is named in records and messages, exit code).
+STOPS: dict[int, tuple[str, int]] = {
+    signal.SIGINT: ("Ctrl-C", EXIT_INTERRUPTED),
+    signal.SIGTERM: ("SIGTERM", EXIT_TERMINATED),
+}
+
+
+class ResultsWriter:
+    """Writes one record per input to the results file and keeps the tally."""
+
+    def __init__(
+        self,
+        results: ResultsFile,
+        tally: Tally,
+        progress: Progress,
+        rate: Callable[[], float] = lambda: 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.results = results
+        self.tally = tally
+        self.progress = progress
+        self.rate = rate
+        self.clock = clock
+        self.last_result = clock()
+
+    def write(self, line: int, status: str, **fields: Any) -> None:
+        record = {"line": line, "status": status}
+        record.update({k: v for k, v in fields.items() if v is not None})
+        try:
+            self.results.write(record)
+        except OSError as exc:
+            raise CliError(f"cannot write the results file {self.results.path}: {exc}") from None
+        self.tally.add(status)
+        self.last_result = self.clock()
+        self.progress.update(self.tally, self.rate())
+
+    def row(self, row: InputRow, status: str, **fields: Any) -> None:
+        phone, original = row.message.phone, row.original_phone
+        self.write(row.line, status, phone=phone, original_phone=original, key=row.key, **fields)
+
+
+class _StartMark:
+    """The last limiter before a row's first request: journals the attempt, once."""
+
+    __slots__ = ("inner", "results", "row", "started")
+
+    def __init__(self, inner: Limiter | None, results: ResultsFile, row: InputRow) -> None:
+        self.inner = inner
+        self.results = results
+        self.row = row
+        self.started = False
+
+    async def acquire(self) -> None:
+        if self.inner is not None:
+            await self.inner.acquire()
+        if not self.started:
+            row = self.row
+            await self.results.attempt(row.line, phone=row.message.phone, key=row.key)
+            self.started = True
+
+    async def pause(self, seconds: float) -> None:
+        if self.inner is not None:
+            await self.inner.pause(seconds)
+
+
+class JournaledSender:
+    """The client as the campaign's SendQueue sees it (a :class:`~zapi_async.sending.
+    protocol.Sender`): every row's attempt is on disk before its first request."""
+
+    def __init__(self, client: ZapiClient, results: ResultsFile) -> None:
+        self._client = client
+        self._results = results
+        self._submitting: InputRow | None = None
+        # id(parts) -> (parts, row): the queue hands plan()'s list back to send_parts().
+        self._planned: dict[int, tuple[Sequence[Message], InputRow]] = {}
+
+    async def submit(self, queue: SendQueue, row: InputRow) -> asyncio.Future[list[SendResult]]:
+        """``queue.submit(row.message)``, the row known to the journal."""
+        self._submitting = row
+        try:
+            return await queue.submit(row.message)
+        finally:
+            self._submitting = None
+
+    def plan(self, message: Message, *, split: bool = True) -> list[Message]:
+        parts = self._client.plan(message, split=split)
+        row = self._submitting
+        if row is not None and row.message is message:
+            self._planned[id(parts)] = (parts, row)
+        return parts
+
+    async def send_parts(
+        self,
+        parts: Sequence[Message],
+        *,
+        limiter: Limiter | None = None,
+        on_retry: RetryObserver | None = None,
+    ) -> list[SendResult]:
+        planned = self._planned.pop(id(parts), None)
+        if planned is None or planned[0] is not parts:  # never send what is not journaled
+            raise RuntimeError("a send of no known row; not sent")
+        mark = _StartMark(limiter, self._results, planned[1])
+        return await self._client.send_parts(parts, limiter=mark, on_retry=on_retry)
+
+    def pacer(self, profile: PacingProfile) -> PacedLimiter:
+        return self._client.pacer(profile)
+
+    async def ensure_connected(self, *, require_smartphone: bool = False) -> Any:
+        return await self._client.ensure_connected(require_smartphone=require_smartphone)
+
+
+def _ids(results: Iterable[SentPart]) -> dict[str, list[str]]:
+    results = list(results)
+    return {
+        "message_ids": [r.message_id for r in results],
+        "zaap_ids": [r.zaap_id for r in results],
+    }
+
+
+def _error(exc: BaseException) -> dict[str, str]:
+    return {"error": str(exc), "error_type": type(exc).__name__}
+
+
+class Campaign:
+    """One sending pass over the input through a SendQueue."""
+
+    def __init__(
+        self,
+        queue: SendQueue,
+        sender: JournaledSender,
+        writer: ResultsWriter,
+        *,
+        credentials: Credentials,
+        skip: dict[int, Any],
+        err: TextIO,
+    ) -> None:
+        self.queue = queue
+        self.sender = sender
+        self.writer = writer
+        self.credentials = credentials
+        self.skip = skip
+        self.err = err
+        self.stop_reason: str | None = None
+        self.exit_code: int | None = None
+        self.in_flight: dict[int, InputRow] = {}
+        self._waiters: set[asyncio.Task[None]] = set()
+        self._failures: list[BaseException] = []
+        self._closing: asyncio.Task[Any] | None = None
+        self._signals = 0
+        #: Phones ``--check-numbers`` found without WhatsApp: recorded, not sent.
+        self.no_whatsapp: set[str] = set()
+
+    def stop(self, reason: str, exit_code: int) -> None:
+        """Stop sending: queued messages and the rest of the input become ``unsent``."""
+        if self.stop_reason is not None:
+            return
+        self.stop_reason, self.exit_code = reason, exit_code
+        self._closing = asyncio.ensure_future(self.queue.close(cancel=True))
+
+    def interrupt(self, signum: int) -> None:
+        """SIGINT/SIGTERM: drain on the first; record in-flight sends and quit on the next."""
+        name, code = STOPS.get(signum, ("a signal", EXIT_INTERRUPTED))
+        self._signals += 1
+        if self._signals == 1:
+            print(
+                f"\nstopping: waiting for {self.queue.stats.in_flight} send(s) in flight "
+                f"({name} again to quit at once)",
+                file=self.err,
+                flush=True,
+            )
+            self.stop(f"interrupted ({name}) before sending", code)
+            return
+        results = self.writer.results
+        for row in list(self.in_flight.values()):
+            if results.is_open_attempt(row.line):
+                abandoned = f"abandoned by a second {name} while in flight"
+                self.writer.row(row, "unknown", error=abandoned)
+            else:
+                self.writer.row(row, "unsent", error=f"interrupted ({name}) before sending")
+        results.close()
+        print("quit with sends in flight; they are recorded as 'unknown'", file=self.err)
+        sys.stderr.flush()
+        os._exit(self.exit_code or code)
+
+    def _watch(self, waiter: asyncio.Task[None]) -> None:
+        self._waiters.discard(waiter)
+        if not waiter.cancelled() and waiter.exception() is not None:
+            self._failures.append(waiter.exception())  # type: ignore[arg-type]
+            self.stop("not sent: the run stopped on an error", EXIT_FAILED)
+
+    async def run(self, rows: Iterable[InputRow | BadRow]) -> None:
+        try:
+            await self._feed(rows)
+        except CliError as exc:  # the input cannot be read (any more): stop
+            self._failures.append(exc)
+            self.stop(f"not sent: {exc}", exc.exit_code)
+        if self._closing is None:
+            await self.queue.close()  # drain normally
+        if self._closing is not None:  # stopped, before or during the drain
+            await self._closing
+        while self._waiters:
+            await asyncio.wait(list(self._waiters))
+        if self._failures:
+            raise self._failures[0]
+
+    async def _feed(self, rows: Iterable[InputRow | BadRow]) -> None:
+        for row in rows:
+            if isinstance(row, BadRow):
+                self.writer.write(row.line, "invalid", field=row.field, error=row.problem)
+                continue
+            if row.line in self.skip:
+                continue
+            if self.stop_reason is not None:
+                self.writer.row(row, "unsent", error=self.stop_reason)
+                continue
+            if row.message.phone in self.no_whatsapp:
+                self.writer.row(row, "no_whatsapp", error="the number has no WhatsApp")
+                continue
+            try:
+                future = await self.sender.submit(self.queue, row)
+            except QueueClosedError:
+                self.writer.row(row, "unsent", error=self.stop_reason or "queue closed")
+                continue
+            except ZapiError as exc:
+                self.writer.row(row, "failed", **_error(exc))
+                continue
+            except Exception as exc:  # a bug must cost one row, not the run
+                self.writer.row(row, "failed", **_error(UnexpectedSendError(exc)))
+                continue
+            self.in_flight[row.line] = row
+            waiter = asyncio.ensure_future(self._record(row, future))
+            self._waiters.add(waiter)
+            waiter.add_done_callback(self._watch)
+
+    async def _record(self, row: InputRow, future: asyncio.Future[list[SendResult]]) -> None:
+        try:
+            results = await asyncio.shield(future)
+        except QueueClosedError:
+            self.writer.row(row, "unsent", error=self.stop_reason or "queue closed")
+        except DailyCapReachedError as exc:
+            self.writer.row(row, "unsent", **_error(exc))
+            self.stop(f"{exc}; rerun with --resume tomorrow", EXIT_FAILED)
+        except ZapiError as exc:
+            status = classify(exc)
+            sent = _ids(exc.sent) if isinstance(exc, PartialSendError) else {}
+            self.writer.row(row, status, **sent, **_error(exc))
+            if isinstance(exc, AuthenticationError):
+                self.stop("not sent: Z-API refused the credentials", EXIT_AUTH)
+                print(auth_advice(exc, self.credentials), file=self.err)
+        except Exception as exc:  # never lose a row's record
+            status = "unknown" if self.writer.results.is_open_attempt(row.line) else "failed"
+            self.writer.row(row, status, **_error(UnexpectedSendError(exc)))
+        else:
+            self.writer.row(row, "sent", **_ids(results))
+        finally:
+            self.in_flight.pop(row.line, None)
+
+
+@contextlib.contextmanager
+def listening(campaign: Campaign) -> Iterator[None]:
+    """SIGINT and SIGTERM stop ``campaign`` cleanly while the block runs."""
+    loop = asyncio.get_running_loop()
+    previous = {}
+    for signum in STOPS:
+        handler = signal.getsignal(signum)
+        # Not available on Windows or outside the main thread: a signal then aborts.
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, campaign.interrupt, signum)
+            previous[signum] = handler
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            loop.remove_signal_handler(signum)
+            with contextlib.suppress(ValueError, TypeError):
+                signal.signal(signum, handler)
+
+
+class _Terminated:
+    received = False
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    _Terminated.received = True
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def sigterm_interrupts() -> Iterator[Callable[[], bool]]:
+    """Outside the sending pass (see :func:`listening`), SIGTERM stops the command as
+    Ctrl-C does, with a ``KeyboardInterrupt``; the block gets a function telling
+    whether a SIGTERM was the cause."""
+    _Terminated.received = False
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: leave SIGTERM alone
+        yield lambda: False
+        return
+    try:
+        yield lambda: _Terminated.received
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,354 @@
+"""The results file of ``bulk`` and ``check-numbers``: one JSON line per input line,
+safe against a second run, a kill and a crash.
+
+* **One run at a time.** The journal ``<results file>.journal`` is locked
+  (``flock``) for the whole run; the kernel releases the lock when the process
+  ends, however it ends (SIGKILL included). A second run on the same results file
+  stops at once with a :class:`~zapi_async.CommandLineError`, touching nothing.
+* **Every record is one write** of one whole line to a file opened for appending,
+  so a killed process loses no record it wrote. The file is ``fsync``'d at the end
+  of the run and before the journal is emptied.
+* **Attempts are journaled** (``bulk``): before a message's first request goes
+  out, a line naming its input line is appended to the journal and ``fsync``'d
+  (one fsync for the attempts that start together). A later ``--resume`` turns an
+  attempt with no record written after it (the run was killed, or the machine died
+  before the record reached the disk) into an ``unknown`` record: it may have been
+  sent, so it is not sent again unless ``--resend-unknown``. A run that ends with
+  every attempt recorded deletes the journal.
+* **A torn last line** (the writer was killed mid-line, or the machine died) is
+  reported and cut off before records are appended; any other line that is not a
+  record is reported and ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ClassVar
+
+import attrs
+
+from .config import CliError
+
+__all__ = ["JOURNAL_SUFFIX", "ResultsFile", "ResultsOptions", "load_results", "open_results"]
+
+#: Appended to the results file's name for the run's journal (and lock).
+JOURNAL_SUFFIX = ".journal"
+#: The ``error`` of the ``unknown`` record a resume gives a send the stopped run left
+#: under way.
+IN_FLIGHT_ERROR = (
+    "the run sending this message stopped (killed?) before its outcome was recorded: "
+    "it may have been sent"
+)
+
+Warn = Callable[[str], None]
+
+
+@attrs.frozen(kw_only=True)
+class ResultsOptions:
+    """What ``bulk`` and ``check-numbers`` share: the input, its format and the
+    results file (``--results``, ``--resume``, ``--overwrite``)."""
+
+    #: Appended to the input's stem for the default results file.
+    results_suffix: ClassVar[str] = ".results.jsonl"
+
+    input: Path
+    format: str | None = None
+    results: Path | None = None
+    resume: bool = False
+    overwrite: bool = False
+
+    @property
+    def results_path(self) -> Path:
+        """``--results``, default ``<input stem>`` + :attr:`results_suffix` next to the input."""
+        return self.results or self.input.with_name(self.input.stem + self.results_suffix)
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a file just created in ``path`` survive a crash (not every OS allows it)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # no flock: one run at a time is up to the user
+        return True
+    import fcntl  # noqa: PLC0415 (POSIX only)
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _lock(journal: Path, results: Path) -> int:
+    """The journal's descriptor, locked by this process."""
+    while True:
+        try:
+            fd = os.open(journal, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        except OSError as exc:
+            raise CliError(f"cannot write next to the results file {results}: {exc}") from None
+        if not _try_lock(fd):
+            holder = _header(_contents(fd)).get("pid", "?")
+            os.close(fd)
+            raise CliError(
+                f"the results file {results} is in use by another run (process {holder}); "
+                "wait for it to end or stop it, then --resume"
+            )
+        try:
+            if os.path.samestat(os.fstat(fd), os.stat(journal)):
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the run holding it ended and deleted it meanwhile: lock anew
+
+
+def _header(data: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(data.split(b"\n", 1)[0])
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _contents(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)  # writes still go to the end (O_APPEND)
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _attempts(fd: int) -> list[dict[str, Any]]:
+    """The attempts in a journal (a torn last one never went out: its fsync never ended)."""
+    attempts = []
+    for text in _contents(fd).split(b"\n")[1:]:
+        try:
+            entry = json.loads(text)
+            attempts.append({**entry, "line": int(entry["line"]), "at": int(entry["at"])})
+        except (ValueError, KeyError, TypeError):
+            continue
+    return attempts
+
+
+def load_results(path: Path, warn: Warn = print) -> dict[int, tuple[str, str | None]]:
+    """``{line: (status, key)}`` from a results file; the last record of a line wins."""
+    return {line: (r["status"], r["key"]) for line, r in _read(path, warn, cut=False)[0].items()}
+
+
+def _read(path: Path, warn: Warn, *, cut: bool) -> tuple[dict[int, dict[str, Any]], int]:
+    """The last record of each line (``status``, ``key``, ``at``: its offset) and the
+    length of the file's whole lines; ``cut`` removes a torn last line."""
+    last: dict[int, dict[str, Any]] = {}
+    offset = 0
+    with path.open("rb") as handle:
+        for number, text in enumerate(handle, 1):
+            raw, torn = text, not text.endswith(b"\n")
+            try:
+                record = json.loads(raw)
+                line, status = int(record["line"]), str(record["status"])
+                key = record.get("key")
+            except (ValueError, KeyError, TypeError):
+                if torn:
+                    action = "removed" if cut else "ignored"
+                    warn(
+                        f"warning: {path} line {number} is incomplete (the run writing it "
+                        f"stopped mid-line); {action}"
+                    )
+                    break
+                warn(f"warning: {path} line {number} is not a result record; ignored")
+            else:
+                last[line] = {"status": status, "key": key, "at": offset}
+                if torn and cut:  # whole but for its line end: end it
+                    with path.open("ab") as ending:
+                        ending.write(b"\n")
+                    raw += b"\n"
+            offset += len(raw)
+    if cut and offset < path.stat().st_size:
+        os.truncate(path, offset)
+    return last, offset
+
+
+class ResultsFile:
+    """A results file opened for a run, locked (see the module docstring)."""
+
+    def __init__(self, path: Path, journal_fd: int, *, create: str) -> None:
+        self.path = path
+        #: The last record of each line at the start: ``{line: (status, key)}``.
+        self.done: dict[int, tuple[str, str | None]] = {}
+        #: The ``unknown`` records written for sends the stopped run left under way.
+        self.reconciled: list[dict[str, Any]] = []
+        self._journal = journal_fd
+        self._journal_path = Path(f"{path}{JOURNAL_SUFFIX}")
+        self._create = create  # "append", "new" (must not exist) or "truncate"
+        self._fd: int | None = None
+        self._size = 0
+        self._open_attempts: set[int] = set()
+        self._sync = _GroupSync(journal_fd)
+
+    def _ensure_open(self) -> int:
+        if self._fd is None:
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+            flags |= {"append": 0, "new": os.O_EXCL, "truncate": os.O_TRUNC}[self._create]
+            try:
+                self._fd = os.open(self.path, flags, 0o644)
+            except FileExistsError:
+                raise CliError(f"the results file {self.path} appeared meanwhile") from None
+            except OSError as exc:
+                raise CliError(f"cannot write the results file {self.path}: {exc}") from None
+            self._size = os.fstat(self._fd).st_size
+            _fsync_dir(self.path.parent)
+        return self._fd
+
+    def write(self, record: Mapping[str, Any]) -> None:
+        """Append ``record`` (its ``line`` and ``status`` first) as one line."""
+        try:
+            text = json.dumps(record, ensure_ascii=False) + "\n"
+            data = text.encode()
+        except UnicodeEncodeError:  # a lone surrogate (e.g. in an error text): escape it
+            data = (json.dumps(record) + "\n").encode()
+        fd = self._ensure_open()
+        written = os.write(fd, data)
+        while written < len(data):  # a regular file takes it all, but be sure
+            written += os.write(fd, data[written:])
+        self._size += len(data)
+        self._open_attempts.discard(int(record["line"]))
+
+    async def attempt(self, line: int, **fields: Any) -> None:
+        """Journal that the send of input ``line`` starts; returns once on disk."""
+        self._ensure_open()
+        entry = {"line": line, "at": self._size, **fields}
+        os.write(self._journal, (json.dumps(entry) + "\n").encode())
+        self._open_attempts.add(line)
+        await self._sync()
+
+    def is_open_attempt(self, line: int) -> bool:
+        """Whether the send of input ``line`` started and has no record yet."""
+        return line in self._open_attempts
+
+    def sync(self) -> None:
+        """Flush the records written so far to the disk."""
+        if self._fd is not None:
+            os.fsync(self._fd)
+
+    def close(self) -> None:
+        """Sync, delete the journal if every attempt is recorded, and unlock."""
+        try:
+            self.sync()
+            if not self._open_attempts:
+                self._journal_path.unlink(missing_ok=True)  # still locked: no race
+        finally:
+            if self._fd is not None:
+                os.close(self._fd)
+            os.close(self._journal)
+
+    def __enter__(self) -> ResultsFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _start_journal(self) -> None:
+        os.ftruncate(self._journal, 0)
+        os.write(self._journal, (json.dumps({"journal": 1, "pid": os.getpid()}) + "\n").encode())
+        os.fsync(self._journal)
+        _fsync_dir(self.path.parent)
+
+    def _reconcile(self, attempts: list[dict[str, Any]], last: dict[int, dict[str, Any]]) -> None:
+        """Record ``unknown`` every attempt with no record written after it."""
+        pending: dict[int, dict[str, Any]] = {}
+        for entry in attempts:
+            if entry["at"] > last.get(entry["line"], {"at": -1})["at"]:
+                pending[entry["line"]] = entry
+        for line, entry in sorted(pending.items()):
+            fields = {k: v for k, v in entry.items() if k not in ("line", "at")}
+            record = {"line": line, "status": "unknown", **fields, "error": IN_FLIGHT_ERROR}
+            record["error_type"] = "DeliveryUnknownError"
+            self.write(record)
+            self.done[line] = ("unknown", fields.get("key"))
+            self.reconciled.append(record)
+        if pending:
+            self.sync()
+
+
+class _GroupSync:
+    """``fsync`` of one file for every caller; callers that come together share one."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._asked = 0
+        self._done = 0
+        self._running: asyncio.Future[None] | None = None
+
+    async def __call__(self) -> None:
+        self._asked += 1
+        mine = self._asked
+        while self._done < mine:
+            if self._running is None:
+                self._running = asyncio.ensure_future(self._run())
+            await asyncio.shield(self._running)
+
+    async def _run(self) -> None:
+        upto = self._asked
+        try:
+            await asyncio.to_thread(os.fsync, self._fd)
+        finally:
+            self._running = None
+        self._done = upto
+
+
+def open_results(
+    path: Path, *, resume: bool, overwrite: bool, warn: Warn, resume_hint: str
+) -> ResultsFile:
+    """Lock ``path``'s journal and open the results file for a run: ``resume`` reads
+    it (and records the sends the previous run left under way ``unknown``),
+    ``overwrite`` replaces it; else an existing file is an error (``resume_hint``
+    says what ``--resume`` does)."""
+    journal = Path(f"{path}{JOURNAL_SUFFIX}")
+    fd = _lock(journal, path)
+    attempts = _attempts(fd)
+    try:
+        exists = path.exists()
+        if overwrite:
+            results = ResultsFile(path, fd, create="truncate")
+        elif resume:
+            results = ResultsFile(path, fd, create="append")
+            last, _ = _read(path, warn, cut=True) if exists else ({}, 0)
+            results.done = {line: (r["status"], r["key"]) for line, r in last.items()}
+            results._reconcile(attempts, last)
+        elif exists or attempts:
+            what = "exists" if exists else "is missing, but its journal shows sends under way"
+            raise CliError(
+                f"the results file {path} {what}: pass --resume {resume_hint}, "
+                "or --overwrite to start over"
+            )
+        else:
+            results = ResultsFile(path, fd, create="new")
+        results._start_journal()
+    except BaseException as exc:
+        if not attempts:  # else keep them for the next --resume
+            journal.unlink(missing_ok=True)
+        os.close(fd)
+        if isinstance(exc, OSError):
+            raise CliError(f"cannot use the results file {path}: {exc}") from None
+        raise
+    return results
