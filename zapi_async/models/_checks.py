@@ -102,7 +102,9 @@ def check_string(field: str, value: str, *, limit: int = MAX_TEXT_LENGTH) -> Non
 
 def _is_phone_digits(value: str) -> bool:
     """``_DIGITS.fullmatch`` without the regex: ASCII digits, 8 to 15 of them."""
-    return MIN_PHONE_DIGITS <= len(value) <= MAX_PHONE_DIGITS and value.isascii() and value.isdigit()
+    return (
+        MIN_PHONE_DIGITS <= len(value) <= MAX_PHONE_DIGITS and value.isascii() and value.isdigit()
+    )
 
 
 def _suggestion(value: str) -> str:
