@@ -31,6 +31,7 @@ HOMES = (
     "zapi_async.sandbox",
     "zapi_async.limits.rate",
     "zapi_async.limits.redis_limiter",
+    "zapi_async.limits.redis_pacer",
     "zapi_async.campaigns",
 )
 _HEADING = re.compile(r'<h\d id="(zapi_async[\w.]*)"')

@@ -48,6 +48,7 @@ from .http.retry import RetryPolicy
 from .limits.pacing import PacingProfile
 from .limits.rate import Limiter, RateLimiter
 from .limits.redis_limiter import RedisRateLimiter
+from .limits.redis_pacer import RedisPacer
 from .models import (
     AnyButtonList,
     AudioMessage,
@@ -221,6 +222,7 @@ __all__ = [
     "RateLimitedError",
     "RateLimiter",
     "ReactionMessage",
+    "RedisPacer",
     "RedisRateLimiter",
     "RemoveReactionMessage",
     "ReplyButton",

@@ -166,32 +166,39 @@ async def test_control_commands_and_errors(
         run = await run_cli(*args, env=env, cwd=tmp_path)
         return run.code, run.stdout, run.stderr
 
-    assert (await cli("campaign", "create", str(file), "--name", "ctl", "--redis", url))[0] == 0
-    paused = await cli("campaign", "pause", "ctl", "--redis", url)
-    assert paused == (0, "campaign 'ctl': paused\n", "")
-    cancelled = await cli("campaign", "cancel", "ctl", "--redis", url)
-    assert cancelled == (0, "campaign 'ctl': cancelled\n", "")
-    code, out, _ = await cli("campaign", "results", "ctl", "--redis", url)
-    assert code == 0
-    assert {
-        (json.loads(line)["status"], json.loads(line)["error"]) for line in out.splitlines()
-    } == {("unsent", "the campaign was cancelled")}
-    code, _, err = await cli("campaign", "create", str(file), "--name", "ctl", "--redis", url)
-    assert (code, err) == (2, "zapi-async: error: a campaign named 'ctl' exists already\n")
-    assert await cli("campaign", "status", "nope", "--redis", url) == (
-        2, "", "zapi-async: error: no campaign named 'nope' in this Redis\n",
-    )  # fmt: skip
+    async def control() -> None:
+        assert (await cli("campaign", "create", str(file), "--name", "ctl", "--redis", url))[0] == 0
+        paused = await cli("campaign", "pause", "ctl", "--redis", url)
+        assert paused == (0, "campaign 'ctl': paused\n", "")
+        cancelled = await cli("campaign", "cancel", "ctl", "--redis", url)
+        assert cancelled == (0, "campaign 'ctl': cancelled\n", "")
+        code, out, _ = await cli("campaign", "results", "ctl", "--redis", url)
+        assert code == 0
+        assert {
+            (json.loads(line)["status"], json.loads(line)["error"]) for line in out.splitlines()
+        } == {("unsent", "the campaign was cancelled")}
+        code, _, err = await cli("campaign", "create", str(file), "--name", "ctl", "--redis", url)
+        assert (code, err) == (2, "zapi-async: error: a campaign named 'ctl' exists already\n")
+
     bad = tmp_path / "bad.csv"
     bad.write_text("phone,message\n5511988800001,ok\n,missing phone\n")
-    code, _, err = await cli("campaign", "create", str(bad), "--name", "bad", "--redis", url)
+    gone = unreachable_redis()
+    down = f"redis://:hunter2@127.0.0.1:{gone.connection_pool.connection_kwargs['port']}/0"
+    await gone.aclose()
+    # The errors do not depend on the control commands: run them alongside.
+    _, missing, invalid, unreachable = await asyncio.gather(
+        control(),
+        cli("campaign", "status", "nope", "--redis", url),
+        cli("campaign", "create", str(bad), "--name", "bad", "--redis", url),
+        cli("campaign", "status", "x", "--redis", down),
+    )
+    assert missing == (2, "", "zapi-async: error: no campaign named 'nope' in this Redis\n")
+    code, _, err = invalid
     assert code == 2
     assert "1 invalid row(s), nothing was stored" in err
     assert "line 3" in err
     assert not await redis.exists("zapi:campaign:{bad}:meta")
-    gone = unreachable_redis()
-    down = f"redis://:hunter2@127.0.0.1:{gone.connection_pool.connection_kwargs['port']}/0"
-    await gone.aclose()
-    code, _, err = await cli("campaign", "status", "x", "--redis", down)
+    code, _, err = unreachable
     assert code == 4
     assert "cannot use Redis at redis://:***@127.0.0.1" in err
     assert "hunter2" not in err

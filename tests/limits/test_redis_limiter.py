@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from tests.support.redis_clock import CLOCK_KEY, FROZEN_TIME, Recorder, TimeTravel
 from tests.support.redis_server import RedisServer
 from zapi_async import ZapiClient
 from zapi_async.limits.rate import Limiter
@@ -32,7 +33,6 @@ pytestmark = pytest.mark.redis
 INSTANCE = "3C0FFEE0LIMITERINSTANCE"
 KEY = "zapi:{3C0FFEE0LIMITERINSTANCE}:limit"
 PAUSE_KEY = KEY + ":pause"
-CLOCK_KEY = "test:server-clock"  # the frozen server time, in microseconds
 START = 1_800_000_000_000_000
 
 
@@ -40,36 +40,7 @@ class FrozenServerTime(RedisRateLimiter):
     """A RedisRateLimiter whose scripts read the server clock from ``CLOCK_KEY``."""
 
     __slots__ = ()
-    _server_time = f"{{'0', redis.call('GET', '{CLOCK_KEY}')}}"
-
-
-class TimeTravel:
-    """A limiter ``sleep`` that moves the frozen server clock instead of waiting.
-
-    ``during`` runs once, at the start of the first sleep (to pause mid-wait).
-    """
-
-    def __init__(self, redis: Redis) -> None:
-        self.waits: list[float] = []
-        self.during: Callable[[], Awaitable[Any]] | None = None
-        self._redis = redis
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        if self.during is not None:
-            during, self.during = self.during, None
-            await during()
-        await self._redis.incrby(CLOCK_KEY, round(seconds * 1_000_000))
-
-
-class Recorder:
-    """A limiter ``sleep`` that only records (the server clock does not move)."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
+    _server_time = FROZEN_TIME
 
 
 @pytest.fixture(autouse=True)

@@ -1,55 +1,41 @@
-"""One campaign worker process for the multi-process campaign tests (run as a script).
+"""The campaign worker process of the multi-process campaign tests.
 
-Credentials come from the environment (``ZAPI_INSTANCE_ID``...). Prints ``ready``,
-waits for a line on stdin, runs :func:`zapi_async.campaigns.run_worker` with
-``exit_when_idle=True`` (SIGTERM stops it cleanly), then prints its stats as JSON.
+:func:`child` is what each worker process runs (tests/support/campaign_procs.py
+forks them from a fork server that imported this module, zapi_async and redis-py
+once). ``orders`` holds ``redis_url``, ``env`` (added to the environment: the
+credentials, read by :func:`~zapi_async.campaigns.credentials_from_env` as in
+production), ``log`` (the file its log goes to) and keyword options of
+:func:`~zapi_async.campaigns.run_worker`. It runs with ``exit_when_idle=True``
+(SIGTERM stops it cleanly) and sends its stats, as a dict, through ``stats``.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import json
 import logging
+import os
 import signal
-import sys
+from multiprocessing.connection import Connection
 from typing import Any
 
 import attrs
+import redis.asyncio  # noqa: F401 (imported once, in the fork server)
 
 from zapi_async.campaigns import run_worker
 
-
-def parse_args() -> argparse.Namespace:
-    """Command-line options."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--redis-url", required=True)
-    parser.add_argument("--worker-id", required=True)
-    parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--idle-timeout", type=float, default=2.0)
-    parser.add_argument("--no-wait", action="store_true", help="start without waiting for go")
-    return parser.parse_args()
+__all__ = ["child"]
 
 
-async def main(args: argparse.Namespace) -> dict[str, Any]:
-    """Run the worker once the parent says go; return its stats."""
-    print("ready", flush=True)
-    if not args.no_wait:
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+async def _main(orders: dict[str, Any]) -> dict[str, Any]:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    stats = await run_worker(
-        args.redis_url,
-        stop=stop,
-        worker_id=args.worker_id,
-        concurrency=args.concurrency,
-        idle_timeout=args.idle_timeout,
-        poll_interval=0.1,
-        exit_when_idle=True,
-    )
+    redis_url = orders.pop("redis_url")
+    stats = await run_worker(redis_url, stop=stop, exit_when_idle=True, **orders)
     return attrs.asdict(stats)
 
 
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    print(json.dumps(asyncio.run(main(parse_args()))), flush=True)
+def child(orders: dict[str, Any], stats: Connection) -> None:
+    """Run one worker as ordered; send its stats through ``stats``."""
+    os.environ.update(orders.pop("env"))
+    logging.basicConfig(level=logging.WARNING, filename=orders.pop("log"), force=True)
+    stats.send(asyncio.run(_main(orders)))

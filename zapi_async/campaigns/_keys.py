@@ -26,7 +26,7 @@ import re
 
 from ..errors import ValidationError
 
-__all__ = ["GROUP", "REGISTRY", "CampaignKeys", "check_name"]
+__all__ = ["GROUP", "INIT", "REGISTRY", "CampaignKeys", "check_name"]
 
 #: The Redis set of campaign names.
 REGISTRY = "zapi:campaigns"
@@ -158,6 +158,24 @@ for i, key in ipairs(KEYS) do
   end
 end
 return 0
+"""
+
+# KEYS: meta, then every partition's stream. ARGV: group, then the settings as
+# field, value pairs. Starts a campaign's creation: the consumer groups (and their
+# streams) and the meta hash in one step, so no campaign exists without all its
+# groups. Returns 'exists' (changing nothing) when the meta hash is there already.
+INIT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
+for i = 2, #KEYS do
+  local made = redis.pcall('XGROUP', 'CREATE', KEYS[i], ARGV[1], '0', 'MKSTREAM')
+  if type(made) == 'table' and made.err and not string.find(made.err, 'BUSYGROUP') then
+    return made
+  end
+end
+local fields = {}
+for i = 2, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(fields))
+return 'ok'
 """
 
 # KEYS: creation lock, meta, left, then one stream per partition used.

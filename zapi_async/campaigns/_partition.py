@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ZapiError
@@ -47,8 +48,9 @@ def outcome_json(
     *,
     results: list[SendResult] | tuple[SendResult, ...] = (),
     error: BaseException | str | None = None,
+    redact: Callable[[str], str] | None = None,
 ) -> bytes:
-    """The stored outcome of one message."""
+    """The stored outcome of one message (``redact`` hides secrets in the error text)."""
     data: dict[str, Any] = {"status": status, "worker": worker, "at": round(time.time(), 3)}
     if results:
         data["results"] = [to_wire(r) for r in results]
@@ -57,6 +59,8 @@ def outcome_json(
         data["error_type"] = type(error).__name__
     elif error is not None:
         data["error"] = error
+    if redact is not None and "error" in data:
+        data["error"] = redact(data["error"])
     return dumps(data)
 
 

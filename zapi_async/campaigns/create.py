@@ -22,7 +22,7 @@ from ..limits.pacing import PacingProfile
 from ..models.messages import Message
 from ..wire import message_to_envelope
 from ..wire.codec import dumps
-from ._keys import GROUP, REGISTRY, WRITE, CampaignKeys
+from ._keys import GROUP, INIT, REGISTRY, WRITE, CampaignKeys
 from .records import CampaignItem
 from .store import Campaign, _decode_hash, _text
 
@@ -159,20 +159,16 @@ async def create_campaign(
                     "resume it with the same ones or pick another name"
                 )
         else:
-            async with redis.pipeline(transaction=True) as pipe:
-                pipe.hset(
-                    keys.meta,
-                    mapping={**settings, "state": "creating", "written": "0", "digest": ""},
-                )
-                pipe.sadd(REGISTRY, name)
-                await pipe.execute()
-            for p in range(parts):
-                try:
-                    await redis.xgroup_create(keys.stream(p), GROUP, id="0", mkstream=True)
-                except Exception as exc:  # BUSYGROUP: made by an earlier, interrupted creation
-                    if "BUSYGROUP" not in str(exc):
-                        raise
+            fields = {**settings, "state": "creating", "written": "0", "digest": ""}
+            streams = [keys.stream(p) for p in range(parts)]
+            init = redis.register_script(INIT)
+            await init(
+                keys=[keys.meta, *streams],
+                args=[GROUP, *(x for pair in fields.items() for x in pair)],
+            )
             meta = {"written": "0", "digest": ""}
+        # Workers look for campaigns here (they skip those still being created).
+        await redis.sadd(REGISTRY, name)
         await _write(
             redis,
             keys,

@@ -28,19 +28,18 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Literal
 
-from ..client import ZapiClient
 from ..errors import DailyCapReachedError, LimiterUnavailableError, PartialSendError, ZapiError
-from ..limits.rate import ChainedLimiter, Limiter
-from ..limits.redis_limiter import RedisRateLimiter
+from ..limits.rate import ChainedLimiter
 from ..models.messages import SendResult
 from ..sending.outcomes import classify
 from ..wire import message_from_envelope
 from ..wire.codec import loads
 from ._attempt import NotStarted, StartMark, WorkerCampaign, WorkerStats
+from ._instances import CredentialsSource, Instances
 from ._keys import REGISTRY, CampaignKeys
 from ._partition import Entry, PartitionOps, describe, outcome_json, redis_errors
 from .create import profile_from_json
-from .records import InstanceCredentials, credentials_from_env
+from .records import InstanceCredentials
 from .store import _decode_hash, drain_partition
 
 __all__ = ["DEFAULT_IDLE_TIMEOUT", "CredentialsSource", "Worker"]
@@ -51,9 +50,6 @@ logger = logging.getLogger("zapi_async.campaigns")
 DEFAULT_IDLE_TIMEOUT = 30.0
 #: Messages a slot sends from one partition before giving it back (fair sharing).
 DEFAULT_BATCH = 20
-
-#: Names an instance -> its credentials (``None``: this worker cannot send for it).
-CredentialsSource = Callable[[str], "InstanceCredentials | None"]
 
 
 class Worker:
@@ -88,12 +84,6 @@ class Worker:
         worker_id: str | None = None,
     ) -> None:
         self.redis = redis
-        if credentials is None:
-            self._credentials: CredentialsSource = credentials_from_env
-        elif isinstance(credentials, Mapping):
-            self._credentials = credentials.get
-        else:
-            self._credentials = credentials
         self.concurrency = concurrency
         self.idle_timeout = idle_timeout
         self.poll_interval = poll_interval
@@ -108,11 +98,9 @@ class Worker:
         self._stop = asyncio.Event()
         self._errors = redis_errors()
         self._campaigns: dict[str, WorkerCampaign] = {}
-        self._clients: dict[str, ZapiClient | None] = {}
-        self._limiters: dict[tuple[str, str], list[Limiter]] = {}
+        self._instances = Instances(redis, credentials, self.id)
         self._held: set[tuple[str, int, int]] = set()  # campaign, partition, slot
         self._down = False
-        self._held_back: dict[str, float] = {}  # instance name -> loop time to retry at
 
     def stop(self) -> None:
         """Finish sends already started, withdraw the rest, give the leases back."""
@@ -130,9 +118,7 @@ class Worker:
             renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renewer
-            for client in self._clients.values():
-                if client is not None:
-                    await client.close()
+            await self._instances.close()
         return self.stats
 
     # -- finding work ----------------------------------------------------------------
@@ -217,22 +203,7 @@ class Worker:
         return False if busy else None
 
     def _can_send(self, campaign: WorkerCampaign, partition: int, now: float) -> bool:
-        instance = campaign.instances[partition % len(campaign.instances)]
-        if self._held_back.get(instance, 0.0) > now:
-            return False
-        if instance not in self._clients:
-            credentials = self._credentials(instance)
-            if credentials is None:
-                logger.warning("worker %s has no credentials for instance %r", self.id, instance)
-                self._clients[instance] = None
-            else:
-                self._clients[instance] = ZapiClient(
-                    credentials.instance_id,
-                    credentials.token,
-                    client_token=credentials.client_token,
-                    base_url=credentials.base_url,
-                )
-        return self._clients[instance] is not None
+        return self._instances.usable(campaign.instances[partition % len(campaign.instances)], now)
 
     async def _renew_leases(self) -> None:
         while True:
@@ -276,38 +247,21 @@ class Worker:
             with contextlib.suppress(*self._errors):
                 await ops.release(partition)
 
-    def _limiters_for(
-        self, campaign: WorkerCampaign, instance: str, client: ZapiClient
-    ) -> list[Limiter]:
-        key = (instance, campaign.keys.name)
-        limiters = self._limiters.get(key)
-        if limiters is None:
-            limiters = []
-            if campaign.rate is not None:
-                limiters.append(
-                    RedisRateLimiter(
-                        self.redis, client.instance_id, rate=campaign.rate, burst=campaign.burst
-                    )
-                )
-            if campaign.profile is not None:
-                limiters.append(client.pacer(campaign.profile))
-            self._limiters[key] = limiters
-        return limiters
-
     async def _send(self, campaign: WorkerCampaign, ops: PartitionOps, entry: Entry) -> bool:
         """Send one entry and record its outcome; False: leave the partition now
         (the entry stays pending for whoever owns it next)."""
         instance = campaign.instances[entry.partition % len(campaign.instances)]
-        client = self._clients.get(instance)
+        client = self._instances.client(instance)
         if client is None:
             return False
+        redact = self._instances.redactor(instance)
         try:
             parts = client.plan(message_from_envelope(loads(entry.envelope)))
         except ZapiError as exc:
-            await self._record(ops, entry, "failed", error=exc)
+            await self._record(ops, entry, redact, "failed", error=exc)
             return True
         mark = StartMark(ops, entry, self)
-        limiter = ChainedLimiter(*self._limiters_for(campaign, instance, client), mark)
+        limiter = ChainedLimiter(*self._instances.limiters(campaign, instance, client), mark)
         task = asyncio.ensure_future(client.send_parts(parts, limiter=limiter))
         stopped = asyncio.ensure_future(self._stop.wait())
         try:
@@ -323,47 +277,46 @@ class Worker:
             raise
         except NotStarted as refused:
             if refused.verdict in ("done", "cancelled"):
-                await self._record(ops, entry, "unsent", error="the campaign was cancelled")
+                await self._record(ops, entry, redact, "unsent", error="the campaign was cancelled")
                 return True
             return False
         except (DailyCapReachedError, LimiterUnavailableError) as exc:
             if mark.started:
-                await self._record(ops, entry, classify(exc), error=exc)
+                await self._record(ops, entry, redact, classify(exc), error=exc)
                 return True
-            self._hold_back(instance, exc)
+            self._instances.hold_back(instance, exc, self.max_retry_delay)
             return False
         except ZapiError as exc:
             sent = list(exc.sent) if isinstance(exc, PartialSendError) else []
-            await self._record(ops, entry, classify(exc), results=sent, error=exc)
+            await self._record(ops, entry, redact, classify(exc), results=sent, error=exc)
             return True
         except Exception as exc:
             if not mark.started:
                 if mark.uncertain:
                     await self._retry(ops.unstart, entry)
                 raise
-            logger.exception("unexpected error sending message %d", entry.index)
-            await self._record(ops, entry, "failed", error=exc)
+            # Its text is logged and stored without the instance's secrets (no traceback).
+            logger.error(
+                "unexpected error sending message %d: %s", entry.index, redact(describe(exc))
+            )
+            await self._record(ops, entry, redact, "failed", error=exc)
             return True
         finally:
             stopped.cancel()
-        await self._record(ops, entry, "sent", results=results)
+        await self._record(ops, entry, redact, "sent", results=results)
         return True
-
-    def _hold_back(self, instance: str, error: BaseException) -> None:
-        wait = 60.0 if isinstance(error, DailyCapReachedError) else self.max_retry_delay
-        logger.warning("instance %r held back for %.0fs: %s", instance, wait, describe(error))
-        self._held_back[instance] = asyncio.get_running_loop().time() + wait
 
     async def _record(
         self,
         ops: PartitionOps,
         entry: Entry,
+        redact: Callable[[str], str],
         status: str,
         *,
         results: list[Any] | None = None,
         error: BaseException | str | None = None,
     ) -> None:
-        body = outcome_json(status, ops.worker, results=results or [], error=error)
+        body = outcome_json(status, ops.worker, results=results or [], error=error, redact=redact)
         # An outcome seen is never dropped: wait for Redis as long as it takes.
         await self._retry(ops.record, entry, status, body, attempt=ops.worker)
         self.stats.recorded[status] = self.stats.recorded.get(status, 0) + 1

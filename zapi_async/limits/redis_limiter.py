@@ -31,12 +31,21 @@ module imports without it.
 from __future__ import annotations
 
 import asyncio
-import logging
-import math
 import secrets
-from typing import Any, ClassVar, Protocol
+from typing import Any
 
-from ..errors import LimiterUnavailableError, SettingsError
+from ..errors import LimiterUnavailableError, SettingsError  # noqa: F401 (re-exported)
+from ._redis_store import (
+    CONFIRM,
+    DEFAULT_RETRY_INTERVAL,
+    DEFAULT_UNAVAILABLE_TIMEOUT,
+    MICROS,
+    NOW,
+    HasInstanceId,
+    RedisScripts,
+    ScriptHost,
+    limit_key,
+)
 from .rate import Clock, Limiter, Sleep, _loop_time
 
 __all__ = [
@@ -46,36 +55,13 @@ __all__ = [
     "limit_key",
 ]
 
-logger = logging.getLogger("zapi_async.limits.rate")
-
-#: Seconds ``acquire()``/``pause()`` keep retrying an unreachable Redis before raising.
-DEFAULT_UNAVAILABLE_TIMEOUT = 10.0
-#: Seconds between attempts to reach Redis (and, with a fallback, between re-checks).
-DEFAULT_RETRY_INTERVAL = 0.25
-
-_MICROS = 1_000_000
-
-# Shared prologue: server time in microseconds (exact in a double until year 2255),
-# and effects replication so writes after TIME are allowed on Redis < 5.
-# ``__TIME__`` is replaced by ``RedisRateLimiter._server_time``.
-_NOW = """
-if redis.replicate_commands then redis.replicate_commands() end
-local t = __TIME__
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local function store(key, value)
-  redis.call('SET', key, string.format('%.0f', value),
-             'PX', math.max(math.ceil((value - now) / 1000), 0) + 1000)
-end
-local paused = tonumber(redis.call('GET', KEYS[2]) or 0)
-"""
-
 # KEYS: tat, pause, epoch. ARGV: interval, tolerance (microseconds), a fresh epoch.
 # Returns {1, wait, epoch} with a slot booked that opens in ``wait`` microseconds
 # (<= 0: now), or {0, wait, ""} without a booking while a pause lasts ``wait`` more.
 # The epoch names the life of the budget's keys: a restarted (or flushed) Redis
 # has none, so a new one is set, and bookings made before are known to be lost.
 _RESERVE = (
-    _NOW
+    NOW
     + """
 if paused > now then return {0, paused - now, ""} end
 local tat = tonumber(redis.call('GET', KEYS[1]) or 0)
@@ -88,85 +74,8 @@ return {1, tat - tonumber(ARGV[2]) - now, epoch}
 """
 )
 
-# KEYS: tat, pause, epoch. ARGV: the epoch of a booking. Returns -1 when the booking
-# was lost (the keys are gone: Redis restarted), else the pause left (<= 0: none).
-_CONFIRM = (
-    _NOW
-    + """
-if redis.call('GET', KEYS[3]) ~= ARGV[1] then return -1 end
-if paused > now then return paused - now end
-return 0
-"""
-)
 
-# KEYS: tat, pause. ARGV: seconds to pause, tolerance (microseconds).
-# Extends (never shortens) the pause and moves the TAT past it, so sending resumes
-# evenly spaced rather than in a burst. Returns the pause left in microseconds.
-_PAUSE = (
-    _NOW
-    + """
-local wanted = now + tonumber(ARGV[1])
-if wanted > paused then
-  store(KEYS[2], wanted)
-  paused = wanted
-end
-local resume = paused + tonumber(ARGV[2])
-if tonumber(redis.call('GET', KEYS[1]) or 0) < resume then store(KEYS[1], resume) end
-return paused - now
-"""
-)
-
-# KEYS: tat, pause. Returns the pause left in microseconds (<= 0: none).
-_PAUSE_LEFT = _NOW + "return paused - now\n"
-
-
-class HasInstanceId(Protocol):
-    """Anything naming a Z-API instance (a :class:`~zapi_async.ZapiClient`)."""
-
-    @property
-    def instance_id(self) -> str: ...
-
-
-class _ScriptHost(Protocol):
-    """What the limiter needs from a ``redis.asyncio.Redis`` (or ``RedisCluster``)."""
-
-    def register_script(self, script: str) -> Any: ...
-
-
-class _StoreDown(Exception):
-    def __init__(self, error: BaseException, waited: float) -> None:
-        super().__init__(error)
-        self.error = error
-        self.waited = waited
-
-
-def limit_key(instance_id: str) -> str:
-    """The default Redis key of an instance's budget: ``zapi:{<instance_id>}:limit``.
-
-    The braces are a Redis Cluster hash tag: the pause key (this key + ``:pause``)
-    lands in the same slot.
-    """
-    return f"zapi:{{{instance_id}}}:limit"
-
-
-def _unavailable_errors() -> tuple[type[BaseException], ...]:
-    try:
-        from redis.exceptions import (  # noqa: PLC0415 (optional extra)
-            ConnectionError as RedisConnectionError,
-        )
-        from redis.exceptions import (  # noqa: PLC0415
-            TimeoutError as RedisTimeoutError,
-        )
-    except ImportError:  # pragma: no cover - a duck-typed client without redis-py
-        return (OSError, asyncio.TimeoutError)
-    return (RedisConnectionError, RedisTimeoutError, OSError, asyncio.TimeoutError)
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-
-
-class RedisRateLimiter:
+class RedisRateLimiter(RedisScripts):
     """``rate`` requests per second, bursts of ``burst``, shared through Redis.
 
     * ``redis``: a ``redis.asyncio.Redis`` (borrowed, never closed here).
@@ -190,30 +99,11 @@ class RedisRateLimiter:
     interval of budget is lost per cancellation).
     """
 
-    __slots__ = (
-        "_clock",
-        "_confirm",
-        "_down",
-        "_errors",
-        "_fallback",
-        "_keys",
-        "_pause_left",
-        "_pause_script",
-        "_reserve",
-        "_skip_until",
-        "_sleep",
-        "_tolerance_us",
-        "burst",
-        "interval",
-        "key",
-        "rate",
-        "retry_interval",
-        "unavailable_timeout",
-    )
+    __slots__ = ("_confirm", "_reserve", "burst", "interval", "rate")
 
     def __init__(
         self,
-        redis: _ScriptHost,
+        redis: ScriptHost,
         instance_id: str | None = None,
         *,
         rate: float,
@@ -233,46 +123,28 @@ class RedisRateLimiter:
             raise SettingsError(
                 f"RedisRateLimiter.burst should be an integer >= 1, but was {burst!r}"
             )
-        if not unavailable_timeout >= 0:
-            raise SettingsError(
-                "RedisRateLimiter.unavailable_timeout should be >= 0 seconds, "
-                f"but was {unavailable_timeout!r}"
-            )
-        if not retry_interval > 0:
-            raise SettingsError(
-                f"RedisRateLimiter.retry_interval should be > 0 seconds, but was {retry_interval!r}"
-            )
-        self.key = key if key is not None else limit_key(str(instance_id))
+        key = key if key is not None else limit_key(str(instance_id))
+        super().__init__(
+            redis,
+            key,
+            [key, key + ":pause", key + ":epoch"],
+            unavailable_timeout=unavailable_timeout,
+            retry_interval=retry_interval,
+            fallback=fallback,
+            clock=clock,
+            sleep=sleep,
+        )
         self.rate = float(rate)
         self.burst = burst
         #: Seconds between slots (``1 / rate``).
         self.interval = 1.0 / self.rate
-        self.unavailable_timeout = float(unavailable_timeout)
-        self.retry_interval = float(retry_interval)
-        self._tolerance_us = (burst - 1) * self.interval * _MICROS
-        self._keys = [self.key, self.key + ":pause", self.key + ":epoch"]
-        self._fallback = fallback
-        self._clock = clock
-        self._sleep = sleep
-        self._errors = _unavailable_errors()
-        self._reserve = redis.register_script(self._lua(_RESERVE))
-        self._pause_script = redis.register_script(self._lua(_PAUSE))
-        self._pause_left = redis.register_script(self._lua(_PAUSE_LEFT))
-        self._confirm = redis.register_script(self._lua(_CONFIRM))
-        self._down = False  # a fallback is in use and the outage was logged
-        self._skip_until = -math.inf  # with a fallback: do not try Redis before this
-
-    #: Lua expression giving ``{seconds, microseconds}``: the server clock. Tests
-    #: override it in a subclass to freeze time; nothing else should.
-    _server_time: ClassVar[str] = "redis.call('TIME')"
-
-    @classmethod
-    def _lua(cls, script: str) -> str:
-        return script.replace("__TIME__", cls._server_time)
+        self._tolerance_us = (burst - 1) * self.interval * MICROS
+        self._reserve = self._script(_RESERVE)
+        self._confirm = self._script(CONFIRM)
 
     @classmethod
     def for_client(
-        cls, redis: _ScriptHost, client: HasInstanceId, *, rate: float, **options: Any
+        cls, redis: ScriptHost, client: HasInstanceId, *, rate: float, **options: Any
     ) -> RedisRateLimiter:
         """A limiter for ``client``'s instance (same keyword options as the constructor)."""
         return cls(redis, client.instance_id, rate=rate, **options)
@@ -280,54 +152,26 @@ class RedisRateLimiter:
     def __repr__(self) -> str:
         return f"RedisRateLimiter(key={self.key!r}, rate={self.rate:g}, burst={self.burst})"
 
-    @property
-    def pause_key(self) -> str:
-        """The Redis key holding the shared pause-until time (``key + ":pause"``)."""
-        return self._keys[1]
-
-    # -- Limiter protocol ---------------------------------------------------------------
-
     async def acquire(self) -> None:
         """Wait for the next shared slot (and for any shared pause to end)."""
-        if self._fallback is not None and self._clock() < self._skip_until:
-            await self._fallback.acquire()
-            return
-        try:
-            await self._acquire_shared()
-        except _StoreDown as down:
-            fallback = self._went_down(down)
-            await fallback.acquire()
-            return
-        self._came_back()
+        await super().acquire()
 
     async def pause(self, seconds: float) -> None:
         """Hold every process's ``acquire()`` for ``seconds`` from now (server time).
 
         Never shortens a pause already in force; sending resumes evenly spaced.
         """
-        if self._fallback is not None:
-            await self._fallback.pause(seconds)
-            if self._clock() < self._skip_until:
-                return
-        args = [repr(max(0.0, seconds) * _MICROS), repr(self._tolerance_us)]
-        try:
-            await self._run(self._pause_script, args)
-        except _StoreDown as down:
-            self._went_down(down)
-            return
-        self._came_back()
-
-    # -- internals ----------------------------------------------------------------------
+        await super().pause(seconds)
 
     async def _acquire_shared(self) -> None:
         while True:
             args = [
-                repr(self.interval * _MICROS),
+                repr(self.interval * MICROS),
                 repr(self._tolerance_us),
                 secrets.token_hex(8),
             ]
             booked, wait_us, epoch = await self._run(self._reserve, args)
-            wait = int(wait_us) / _MICROS
+            wait = int(wait_us) / MICROS
             if not int(booked):  # paused: nothing booked, wait and try again
                 await self._sleep(wait)
                 continue
@@ -341,46 +185,3 @@ class RedisRateLimiter:
             # A pause began while we slept (our slot fell inside it), or Redis lost
             # the budget (a restart): the senders booking since do not know of our
             # slot, so using it would exceed the rate. Book a new one.
-
-    async def _run(self, script: Any, args: list[str]) -> Any:
-        """Run ``script``, retrying an unreachable Redis for ``unavailable_timeout``.
-
-        While a fallback is in use (``_down``) Redis gets one short try only.
-        """
-        started = self._clock()
-        once = self._down
-        while True:
-            waited = self._clock() - started
-            budget = self.retry_interval if once else self.unavailable_timeout - waited
-            try:
-                return await asyncio.wait_for(
-                    script(keys=self._keys, args=args), max(budget, self.retry_interval)
-                )
-            except self._errors as exc:
-                waited = self._clock() - started
-                if once or waited >= self.unavailable_timeout:
-                    raise _StoreDown(exc, waited) from exc
-                logger.debug("Redis unreachable for %s, retrying: %s", self.key, _describe(exc))
-            await self._sleep(min(self.retry_interval, self.unavailable_timeout - waited))
-
-    def _went_down(self, down: _StoreDown) -> Limiter:
-        if self._fallback is None:
-            raise LimiterUnavailableError(
-                self.key, down.waited, _describe(down.error)
-            ) from down.error
-        self._skip_until = self._clock() + self.retry_interval
-        if not self._down:
-            self._down = True
-            logger.warning(
-                "Redis unreachable for rate limit %s (%s); using the local fallback "
-                "limiter %r until it is back",
-                self.key,
-                _describe(down.error),
-                self._fallback,
-            )
-        return self._fallback
-
-    def _came_back(self) -> None:
-        if self._down:
-            self._down = False
-            logger.info("Redis reachable again; rate limit %s is shared again", self.key)
