@@ -30,7 +30,7 @@ from ..errors import (
     UnexpectedSendError,
     ZapiError,
 )
-from ..http.retry import RetryObserver
+from ..http.retry import AttemptObserver, RetryObserver
 from ..limits.pacing import PacedLimiter, PacingProfile
 from ..limits.rate import Limiter
 from ..models.messages import Message, SendResult
@@ -155,12 +155,15 @@ class JournaledSender:
         *,
         limiter: Limiter | None = None,
         on_retry: RetryObserver | None = None,
+        on_attempt: AttemptObserver | None = None,
     ) -> list[SendResult]:
         planned = self._planned.pop(id(parts), None)
         if planned is None or planned[0] is not parts:  # never send what is not journaled
             raise RuntimeError("a send of no known row; not sent")
         mark = _StartMark(limiter, self._results, planned[1])
-        return await self._client.send_parts(parts, limiter=mark, on_retry=on_retry)
+        return await self._client.send_parts(
+            parts, limiter=mark, on_retry=on_retry, on_attempt=on_attempt
+        )
 
     def pacer(self, profile: PacingProfile) -> PacedLimiter:
         return self._client.pacer(profile)

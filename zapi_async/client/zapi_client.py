@@ -24,7 +24,7 @@ from .. import environment, splitter
 from ..config import DEFAULT_BASE_URL, PoolLimits, Timeouts
 from ..errors import ConfigurationError, PartialSendError, SettingsError, ZapiError
 from ..http.responses import refusal_in_send_body
-from ..http.retry import RetryObserver, RetryPolicy, request_with_retries
+from ..http.retry import AttemptObserver, RetryObserver, RetryPolicy, request_with_retries
 from ..http.transport import Transport, check_credentials
 from ..limits.pacing import PacedLimiter, PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, Unlimited
@@ -229,17 +229,19 @@ class ZapiClient(
         *,
         limiter: Limiter | None = None,
         on_retry: RetryObserver | None = None,
+        on_attempt: AttemptObserver | None = None,
     ) -> list[SendResult]:
         """Send already planned parts in order (see :meth:`plan`).
 
-        ``limiter`` overrides the client's for these requests; ``on_retry`` observes
-        each retry (used by :class:`~zapi_async.SendQueue` for its statistics).
+        ``limiter`` comes on top of the client's for these requests; ``on_retry``
+        observes each retry and ``on_attempt`` each request about to go out (used by
+        :class:`~zapi_async.SendQueue` for its statistics and its "maybe sent" rule).
         """
         results: list[SendResult] = []
         chained = self._limiter_for(limiter)
         for index, part in enumerate(parts):
             try:
-                results.append(await self._send_part(part, chained, on_retry))
+                results.append(await self._send_part(part, chained, on_retry, on_attempt))
             except ZapiError as exc:
                 if not results:
                     raise
@@ -247,7 +249,11 @@ class ZapiClient(
         return results
 
     async def _send_part(
-        self, part: Message, limiter: Limiter, on_retry: RetryObserver | None
+        self,
+        part: Message,
+        limiter: Limiter,
+        on_retry: RetryObserver | None,
+        on_attempt: AttemptObserver | None = None,
     ) -> SendResult:
         # ``limiter`` is already chained (see _limiter_for); no _call layer here.
         transport = self._transport
@@ -260,6 +266,7 @@ class ZapiClient(
             limiter=limiter,
             retry=self.retry,
             on_retry=on_retry,
+            on_attempt=on_attempt,
         )
         answer: SendResult | ZapiError | None = None
         if body.__class__ is not dict or "error" in body:

@@ -45,7 +45,7 @@ from ..limits.rate import Limiter, Unlimited
 from ..wire.codec import dumps
 from .transport import Transport
 
-__all__ = ["RetryObserver", "RetryPolicy", "request_with_retries"]
+__all__ = ["AttemptObserver", "RetryObserver", "RetryPolicy", "request_with_retries"]
 
 
 def _at_least(minimum: float) -> Callable[[object, attrs.Attribute[Any], Any], None]:
@@ -143,6 +143,8 @@ logger = logging.getLogger("zapi_async")
 
 #: Called before each retry with the error, the try number that failed and the delay.
 RetryObserver = Callable[[ZapiError, int, float], None]
+#: Called just before each try's request goes out (after the limiter let it through).
+AttemptObserver = Callable[[], None]
 
 
 async def request_with_retries(
@@ -154,8 +156,10 @@ async def request_with_retries(
     limiter: Limiter,
     retry: RetryPolicy,
     on_retry: RetryObserver | None = None,
+    on_attempt: AttemptObserver | None = None,
 ) -> Any:
-    """One logical request: ``limiter`` before each try, ``retry`` between tries.
+    """One logical request: ``limiter`` before each try, ``retry`` between tries;
+    ``on_attempt`` is told when a try is about to go out (before that, nothing was sent).
 
     A 429 pauses ``limiter`` (every sender of the instance), for ``Retry-After``
     capped at ``retry.max_retry_after``, or the backoff. Time spent waiting for the
@@ -173,6 +177,8 @@ async def request_with_retries(
             before = loop.time()
             await limiter.acquire()
             queued += loop.time() - before
+        if on_attempt is not None:
+            on_attempt()
         try:
             return await transport.exchange(method, endpoint, body)
         except ZapiError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ..http.retry import RetryObserver
+from ..http.retry import AttemptObserver, RetryObserver
 from ..limits.pacing import PacedLimiter, PacingProfile
 from ..limits.rate import Limiter
 from ..models.messages import Message, SendResult
@@ -32,8 +32,10 @@ class Sender(Protocol):
         *,
         limiter: Limiter | None = None,
         on_retry: RetryObserver | None = None,
+        on_attempt: AttemptObserver | None = None,
     ) -> list[SendResult]:
-        """Send planned parts in order; one result per part."""
+        """Send planned parts in order; one result per part. ``on_attempt`` is called
+        just before each request goes out."""
         ...
 
     def pacer(self, profile: PacingProfile) -> PacedLimiter:

@@ -63,23 +63,20 @@ class _Entry:
     future: asyncio.Future[list[SendResult]]
 
 
-class _Tracked:
-    """The limiter seen by one message's send: notes whether a request may have gone out."""
+class _Attempts:
+    """Whether one message's send has let a request out (before that, nothing was sent).
 
-    __slots__ = ("inner", "started")
+    An ``on_attempt`` hook rather than a wrapping limiter: the client's no-limiter
+    fast path stays open when the queue has no limiter of its own.
+    """
 
-    def __init__(self, inner: Limiter | None) -> None:
-        self.inner = inner
+    __slots__ = ("started",)
+
+    def __init__(self) -> None:
         self.started = False
 
-    async def acquire(self) -> None:
-        if self.inner is not None:
-            await self.inner.acquire()
+    def mark(self) -> None:
         self.started = True
-
-    async def pause(self, seconds: float) -> None:
-        if self.inner is not None:
-            await self.inner.pause(seconds)
 
 
 def _cancelling() -> bool:
@@ -274,10 +271,13 @@ class SendQueue:
                 self._finish(entry, "unsent")
                 continue
             self._counts["in_flight"] += 1
-            limiter = _Tracked(self._limiter)
+            attempts = _Attempts()
             try:
                 results = await self._client.send_parts(
-                    entry.parts, limiter=limiter, on_retry=self._count_retry
+                    entry.parts,
+                    limiter=self._limiter,
+                    on_retry=self._count_retry,
+                    on_attempt=attempts.mark,
                 )
             except ZapiError as exc:
                 self._settle(entry, classify(exc), error=exc)
@@ -287,7 +287,7 @@ class SendQueue:
                     # a pooled connection when the session closes): the send failed.
                     self._settle(entry, "failed", error=UnexpectedSendError(exc))
                     continue
-                if limiter.started:
+                if attempts.started:
                     self._settle(
                         entry,
                         "unknown",
