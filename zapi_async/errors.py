@@ -265,14 +265,17 @@ class ClientClosedError(ZapiError, RuntimeError):
 
 
 class UnexpectedSendError(ZapiError):
-    """A send raised outside this tree (a bug): a ``failed`` outcome in ``SendQueue``
-    and ``send_many``, never an abort. ``error`` (also ``__cause__``) is the original,
-    ``reason`` its type and message."""
+    """A send raised outside this tree (a bug): an outcome in ``SendQueue`` and
+    ``send_many``, never an abort. ``error`` (also ``__cause__``) is the original,
+    ``reason`` its type and message. ``maybe_sent`` says a request had gone out when
+    it happened: the outcome is then ``unknown`` (never re-sent), else ``failed``."""
 
-    def __init__(self, error: BaseException) -> None:
+    def __init__(self, error: BaseException, *, maybe_sent: bool = False) -> None:
         self.error = error
+        self.maybe_sent = maybe_sent
         self.reason = f"{type(error).__name__}: {error}"
-        super().__init__(f"the send failed unexpectedly: {self.reason}")
+        after = " after a request went out (it may have been delivered)" if maybe_sent else ""
+        super().__init__(f"the send failed unexpectedly{after}: {self.reason}")
         self.__cause__ = error
 
 

@@ -299,7 +299,8 @@ class Worker:
             logger.error(
                 "unexpected error sending message %d: %s", entry.index, redact(describe(exc))
             )
-            await self._record(ops, entry, redact, "failed", error=exc)
+            # A request went out (mark.started): it may have been delivered.
+            await self._record(ops, entry, redact, "unknown", error=exc)
             return True
         finally:
             stopped.cancel()

@@ -268,6 +268,10 @@ class ResultsFile:
         self.close()
 
     def _start_journal(self) -> None:
+        # The records that cover the old journal's attempts (a killed run's, still
+        # perhaps only in the page cache) reach the disk before the journal is emptied.
+        if self.path.exists():
+            _fsync_path(self.path)
         os.ftruncate(self._journal, 0)
         os.write(self._journal, (json.dumps({"journal": 1, "pid": os.getpid()}) + "\n").encode())
         os.fsync(self._journal)
@@ -288,6 +292,14 @@ class ResultsFile:
             self.reconciled.append(record)
         if pending:
             self.sync()
+
+
+def _fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class _GroupSync:
@@ -323,7 +335,8 @@ def open_results(
     it (and records the sends the previous run left under way ``unknown``),
     ``overwrite`` replaces it; else an existing file is an error (``resume_hint``
     says what ``--resume`` does)."""
-    journal = Path(f"{path}{JOURNAL_SUFFIX}")
+    # One journal (and lock) per real file, whatever symbolic link names it.
+    journal = Path(f"{path.resolve()}{JOURNAL_SUFFIX}")
     fd = _lock(journal, path)
     attempts = _attempts(fd)
     try:

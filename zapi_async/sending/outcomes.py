@@ -11,6 +11,7 @@ from ..errors import (
     NotSentError,
     PartialSendError,
     ResponseFormatError,
+    UnexpectedSendError,
     ZapiError,
 )
 from ..models.messages import SendResult
@@ -35,10 +36,13 @@ def classify(error: BaseException) -> OutcomeStatus:
     A :class:`~zapi_async.ResponseFormatError` is ``unknown``: Z-API answered 2xx (it
     accepted the request) but the body is unreadable, so the message may well be on
     its way. A :class:`~zapi_async.SendRefusedError` (200 with ``{"error": ...}``)
-    is ``failed``: Z-API said it sent nothing.
+    is ``failed``: Z-API said it sent nothing. An
+    :class:`~zapi_async.UnexpectedSendError` is ``unknown`` when a request had gone out.
     """
     if isinstance(error, (DeliveryUnknownError, ResponseFormatError)):
         return "unknown"
+    if isinstance(error, UnexpectedSendError):
+        return "unknown" if error.maybe_sent else "failed"
     if isinstance(error, NotSentError):
         return "unsent"
     if isinstance(error, PartialSendError):

@@ -27,7 +27,7 @@ import bisect
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -44,6 +44,7 @@ from ..errors import (
 from ..limits.pacing import PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, RateLimiter
 from ..models.messages import Message, SendResult
+from .attempts import Attempts, TrackingLimiter, cancelled_itself, takes_on_attempt
 from .outcomes import OutcomeStatus, QueueStats, classify
 from .protocol import Sender
 
@@ -61,31 +62,6 @@ class _Entry:
     message: Message
     parts: list[Message]
     future: asyncio.Future[list[SendResult]]
-
-
-class _Attempts:
-    """Whether one message's send has let a request out (before that, nothing was sent).
-
-    An ``on_attempt`` hook rather than a wrapping limiter: the client's no-limiter
-    fast path stays open when the queue has no limiter of its own.
-    """
-
-    __slots__ = ("started",)
-
-    def __init__(self) -> None:
-        self.started = False
-
-    def mark(self) -> None:
-        self.started = True
-
-
-def _cancelling() -> bool:
-    """Whether the running task itself was asked to stop (not merely handed a
-    ``CancelledError`` by a future that something else cancelled)."""
-    task = asyncio.current_task()
-    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
-    # Without it (3.10) every CancelledError is taken as the task's own.
-    return cancelling is None or bool(cancelling() > 0)
 
 
 def _is_message(message: object) -> bool:
@@ -140,11 +116,14 @@ class SendQueue:
             pacer = client.pacer(pacing)
             limiter = pacer if limiter is None else ChainedLimiter(limiter, pacer)
         self._client = client
+        self._hooked = takes_on_attempt(client)
         self._limiter = limiter
         self._split = split
         self._on_progress = on_progress
         self._worker_count = workers
         self._workers: list[asyncio.Task[None]] = []
+        # Each busy worker's current send, to tell a cancelling close what went out.
+        self._holding: dict[asyncio.Task[None], Attempts] = {}
         # asyncio primitives bind to the running loop on first use, not here.
         self._capacity = asyncio.Semaphore(maxsize)
         self._ready: asyncio.Queue[_Entry | None] = asyncio.Queue()
@@ -196,9 +175,10 @@ class SendQueue:
     async def close(self, *, cancel: bool = False) -> list[Message]:
         """Stop accepting messages; drain what was submitted, then stop the workers.
 
-        With ``cancel=True`` messages not yet started are not sent: they get the
-        ``unsent`` outcome (their futures raise :class:`~zapi_async.QueueClosedError`)
-        and are returned, in submission order; sends in flight finish first. If the
+        With ``cancel=True`` messages not yet started are not sent, including those a
+        worker holds while the limiter makes it wait: they get the ``unsent`` outcome
+        (their futures raise :class:`~zapi_async.QueueClosedError`) and are returned,
+        in submission order; sends in flight finish first. If the
         task awaiting ``close()`` is cancelled, it stops at once instead: messages not
         yet started (including those still waiting for the limiter) get ``unsent`` and
         are left in :attr:`unsent`; requests already under way are abandoned and get
@@ -209,6 +189,7 @@ class SendQueue:
             return []
         if cancel:
             self._withdraw_all()
+            self._stop_unstarted()
         try:
             await self._idle.wait()
         except asyncio.CancelledError:
@@ -264,28 +245,32 @@ class SendQueue:
 
     # -- working ------------------------------------------------------------------------
 
+    def _stop_unstarted(self) -> None:
+        """Cancel the workers still waiting for the limiter: nothing of theirs went out
+        (each withdraws its message as ``unsent`` and stops)."""
+        for task, attempts in list(self._holding.items()):
+            if not attempts.started:
+                task.cancel()
+
     async def _work(self) -> None:
+        task = asyncio.current_task()
+        assert task is not None
         while (entry := await self._ready.get()) is not None:
             self._capacity.release()
             if entry.future.cancelled():
                 self._finish(entry, "unsent")
                 continue
             self._counts["in_flight"] += 1
-            attempts = _Attempts()
+            attempts = self._holding[task] = Attempts()
             try:
-                results = await self._client.send_parts(
-                    entry.parts,
-                    limiter=self._limiter,
-                    on_retry=self._count_retry,
-                    on_attempt=attempts.mark,
-                )
+                results = await self._send(entry, attempts)
             except ZapiError as exc:
                 self._settle(entry, classify(exc), error=exc)
             except asyncio.CancelledError as exc:
-                if not _cancelling():
+                if not cancelled_itself():
                     # Not this worker's cancellation (e.g. aiohttp cancelling a wait for
                     # a pooled connection when the session closes): the send failed.
-                    self._settle(entry, "failed", error=UnexpectedSendError(exc))
+                    self._settle_unexpected(entry, exc, attempts)
                     continue
                 if attempts.started:
                     self._settle(
@@ -299,9 +284,28 @@ class SendQueue:
                 raise
             except Exception as exc:  # a bug must not kill the worker or lose the entry
                 logger.exception("unexpected error while sending message %d", entry.seq)
-                self._settle(entry, "failed", error=UnexpectedSendError(exc))
+                self._settle_unexpected(entry, exc, attempts)
             else:
                 self._settle(entry, "sent", results=results)
+            finally:
+                del self._holding[task]
+
+    def _send(self, entry: _Entry, attempts: Attempts) -> Awaitable[list[SendResult]]:
+        # Returns the send's coroutine (no extra coroutine layer on the hot path).
+        if self._hooked:
+            return self._client.send_parts(
+                entry.parts,
+                limiter=self._limiter,
+                on_retry=self._count_retry,
+                on_attempt=attempts.mark,
+            )
+        tracking = TrackingLimiter(self._limiter, attempts)
+        return self._client.send_parts(entry.parts, limiter=tracking, on_retry=self._count_retry)
+
+    def _settle_unexpected(self, entry: _Entry, exc: BaseException, attempts: Attempts) -> None:
+        # Once a request went out the message may have been delivered: never re-sent.
+        error = UnexpectedSendError(exc, maybe_sent=attempts.started)
+        self._settle(entry, classify(error), error=error)
 
     def _settle(
         self,
