@@ -24,6 +24,7 @@ from .records import (
     CampaignItem,
     CampaignResult,
     CampaignStatus,
+    InstanceBudget,
     InstanceCredentials,
     credentials_from_env,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "CampaignItem",
     "CampaignResult",
     "CampaignStatus",
+    "InstanceBudget",
     "InstanceCredentials",
     "Worker",
     "WorkerStats",

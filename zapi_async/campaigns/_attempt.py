@@ -10,6 +10,7 @@ import attrs
 from ..limits.pacing import PacingProfile
 from ._keys import CampaignKeys
 from ._partition import Entry, PartitionOps
+from .records import InstanceBudget
 
 
 class StopSignal(Protocol):
@@ -86,8 +87,17 @@ class WorkerCampaign:
     rate: float | None
     burst: int
     profile: PacingProfile | None
+    #: Instances with a budget of their own (``InstanceBudget``) instead of the above.
+    budgets: dict[str, InstanceBudget] = attrs.Factory(dict)
     state: str = "ready"
     ops: dict[int, PartitionOps] = attrs.Factory(dict)
+
+    def budget_for(self, instance: str) -> InstanceBudget:
+        """The rate, burst and pacing that ``instance`` sends under in this campaign."""
+        own = self.budgets.get(instance)
+        if own is not None:
+            return own
+        return InstanceBudget(rate=self.rate, burst=self.burst, pacing=self.profile)
 
     def ops_for(self, slot: int) -> PartitionOps:
         """The Redis calls as slot ``slot``: its own consumer, lease owner and attempt id."""

@@ -87,22 +87,22 @@ class Instances:
     def limiters(
         self, campaign: WorkerCampaign, instance: str, client: ZapiClient
     ) -> list[Limiter]:
-        """The campaign's shared budget for ``instance``: its rate, then its pacing,
-        both in Redis so every worker on every machine draws from them."""
+        """The campaign's shared budget for ``instance`` (its own
+        :class:`~zapi_async.campaigns.InstanceBudget`, else the campaign's): its rate,
+        then its pacing, both in Redis so every worker on every machine draws from them."""
         key = (instance, campaign.keys.name)
         limiters = self._limiters.get(key)
         if limiters is None:
             limiters = []
-            if campaign.rate is not None:
+            budget = campaign.budget_for(instance)
+            if budget.rate is not None:
                 limiters.append(
                     RedisRateLimiter(
-                        self.redis, client.instance_id, rate=campaign.rate, burst=campaign.burst
+                        self.redis, client.instance_id, rate=budget.rate, burst=budget.burst
                     )
                 )
-            if campaign.profile is not None:
-                limiters.append(
-                    RedisPacer(self.redis, client.instance_id, profile=campaign.profile)
-                )
+            if budget.pacing is not None:
+                limiters.append(RedisPacer(self.redis, client.instance_id, profile=budget.pacing))
             self._limiters[key] = limiters
         return limiters
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import zlib
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -23,13 +23,15 @@ from ..models.messages import Message
 from ..wire import message_to_envelope
 from ..wire.codec import dumps
 from ._keys import GROUP, INIT, REGISTRY, WRITE, CampaignKeys
-from .records import CampaignItem
+from .records import CampaignItem, InstanceBudget
 from .store import Campaign, _decode_hash, _text
 
 __all__ = [
     "CREATION_LOCK_TTL",
     "DEFAULT_BATCH",
     "DEFAULT_PARTITIONS",
+    "budget_from_json",
+    "budget_to_json",
     "create_campaign",
     "partition_of",
     "profile_from_json",
@@ -83,12 +85,30 @@ async def _aiter(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any
             yield item
 
 
+def budget_to_json(budget: InstanceBudget) -> dict[str, Any]:
+    """An :class:`InstanceBudget` as a JSON-ready dict."""
+    return {
+        "rate": budget.rate,
+        "burst": budget.burst,
+        "profile": profile_to_json(budget.pacing),
+    }
+
+
+def budget_from_json(data: dict[str, Any]) -> InstanceBudget:
+    """The :class:`InstanceBudget` :func:`budget_to_json` described."""
+    return InstanceBudget(
+        rate=data["rate"], burst=data["burst"], pacing=profile_from_json(data["profile"])
+    )
+
+
 def _settings(
     instances: Iterable[str],
     rate: float | None,
     burst: int,
     pacing: PacingProfile | None,
     partitions: int,
+    *,
+    budgets: Mapping[str, InstanceBudget] | None = None,
 ) -> dict[str, str]:
     names = list(instances)
     if not names or not all(isinstance(n, str) and n for n in names):
@@ -103,13 +123,29 @@ def _settings(
         raise SettingsError(f"create_campaign burst should be >= 1, but was {burst!r}")
     if partitions < 1:
         raise SettingsError(f"create_campaign partitions should be >= 1, but was {partitions!r}")
-    return {
+    own = dict(budgets or {})
+    for instance, budget in own.items():
+        if instance not in names:
+            raise SettingsError(
+                f"create_campaign budgets name {instance!r}, which is not one of the "
+                f"instances {names!r}"
+            )
+        if not isinstance(budget, InstanceBudget):
+            raise SettingsError(
+                f"create_campaign budgets[{instance!r}] should be an InstanceBudget, "
+                f"but was {budget!r}"
+            )
+    settings = {
         "instances": dumps(names).decode(),
         "rate": "" if rate is None else repr(float(rate)),
         "burst": str(burst),
         "profile": dumps(profile_to_json(pacing)).decode(),
         "partitions": str(partitions),
     }
+    if own:  # only when given: campaigns made without budgets keep their settings
+        budget_json = {n: budget_to_json(b) for n, b in sorted(own.items())}
+        settings["budgets"] = dumps(budget_json).decode()
+    return settings
 
 
 async def create_campaign(
@@ -121,6 +157,7 @@ async def create_campaign(
     rate: float | None = None,
     burst: int = 1,
     pacing: PacingProfile | None = None,
+    budgets: Mapping[str, InstanceBudget] | None = None,
     partitions: int | None = None,
     batch: int = DEFAULT_BATCH,
 ) -> Campaign:
@@ -133,7 +170,10 @@ async def create_campaign(
       bound to one partition and each partition to one instance.
     * ``rate``/``burst``: requests per second per instance, shared by every worker
       (:class:`~zapi_async.RedisRateLimiter`); ``None``: no limit.
-    * ``pacing``: a :class:`~zapi_async.PacingProfile` applied per instance by each worker.
+    * ``pacing``: a :class:`~zapi_async.PacingProfile` per instance, shared by every
+      worker (:class:`~zapi_async.RedisPacer`).
+    * ``budgets``: instance name -> :class:`InstanceBudget`, that instance's own
+      ``rate``/``burst``/``pacing`` instead of the campaign's (the others keep those).
     * ``partitions``: streams (default max(32, 4 per instance)).
 
     Raises :class:`CampaignExistsError` if the name is taken by a finished creation,
@@ -142,7 +182,7 @@ async def create_campaign(
     keys = CampaignKeys(name)
     names = list(instances)
     parts = partitions or max(DEFAULT_PARTITIONS, 4 * len(names))
-    settings = _settings(names, rate, burst, pacing, parts)
+    settings = _settings(names, rate, burst, pacing, parts, budgets=budgets)
     lock = keys.base + ":creating"
     token = secrets.token_hex(8)
     ttl = int(CREATION_LOCK_TTL * 1000)

@@ -10,12 +10,15 @@ from typing import Any
 import attrs
 
 from ..config import DEFAULT_BASE_URL
+from ..errors import SettingsError
+from ..limits.pacing import PacingProfile
 from ..models.messages import Message, SendResult
 
 __all__ = [
     "CampaignItem",
     "CampaignResult",
     "CampaignStatus",
+    "InstanceBudget",
     "InstanceCredentials",
     "credentials_from_env",
 ]
@@ -28,6 +31,36 @@ class CampaignItem:
 
     message: Message
     tag: str | None = None
+
+
+def _check_rate(instance: InstanceBudget, attribute: Any, value: float | None) -> None:
+    if value is not None and not (isinstance(value, (int, float)) and value > 0):
+        raise SettingsError(
+            f"InstanceBudget.rate should be > 0 requests/s or None, but was {value!r}"
+        )
+
+
+def _check_burst(instance: InstanceBudget, attribute: Any, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SettingsError(f"InstanceBudget.burst should be an integer >= 1, but was {value!r}")
+
+
+def _check_pacing(instance: InstanceBudget, attribute: Any, value: object) -> None:
+    if value is not None and not isinstance(value, PacingProfile):
+        raise SettingsError(
+            f"InstanceBudget.pacing should be a PacingProfile or None, but was {value!r}"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class InstanceBudget:
+    """One instance's own sending budget in a campaign, in place of the campaign's
+    ``rate``/``burst``/``pacing`` (e.g. a new number on a warm-up profile beside
+    older ones at full rate). Shared by every worker through Redis, like those."""
+
+    rate: float | None = attrs.field(default=None, validator=_check_rate)
+    burst: int = attrs.field(default=1, validator=_check_burst)
+    pacing: PacingProfile | None = attrs.field(default=None, validator=_check_pacing)
 
 
 @attrs.frozen(kw_only=True)

@@ -38,7 +38,7 @@ from ._attempt import NotStarted, StartMark, WorkerCampaign, WorkerStats
 from ._instances import CredentialsSource, Instances
 from ._keys import REGISTRY, CampaignKeys
 from ._partition import Entry, PartitionOps, describe, outcome_json, redis_errors
-from .create import profile_from_json
+from .create import budget_from_json, profile_from_json
 from .records import InstanceCredentials
 from .store import _decode_hash, drain_partition
 
@@ -165,6 +165,10 @@ class Worker:
                 rate=float(meta["rate"]) if meta.get("rate") else None,
                 burst=int(meta.get("burst") or 1),
                 profile=profile_from_json(loads(meta.get("profile") or "null")),
+                budgets={
+                    name: budget_from_json(data)
+                    for name, data in loads(meta.get("budgets") or "{}").items()
+                },
             )
         known.state = meta["state"]
         return known
