@@ -23,6 +23,7 @@ safe against a second run, a kill and a crash.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -69,18 +70,19 @@ class ResultsOptions:
         return self.results or self.input.with_name(self.input.stem + self.results_suffix)
 
 
-def _fsync_dir(path: Path) -> None:
-    """Make a file just created in ``path`` survive a crash (not every OS allows it)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
+def _fsync_path(path: Path) -> None:
+    """``fsync`` the file or directory at ``path`` (errors raised)."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
-    except OSError:
-        pass
     finally:
         os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a file just created in ``path`` survive a crash (not every OS allows it)."""
+    with contextlib.suppress(OSError):
+        _fsync_path(path)
 
 
 def _try_lock(fd: int) -> bool:
@@ -292,14 +294,6 @@ class ResultsFile:
             self.reconciled.append(record)
         if pending:
             self.sync()
-
-
-def _fsync_path(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class _GroupSync:

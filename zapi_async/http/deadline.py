@@ -25,7 +25,7 @@ from typing import Any
 
 import aiohttp
 
-__all__ = ["Deadline", "Deadlines", "MarkingConnector"]
+__all__ = ["Deadline", "Deadlines", "MarkingConnector", "cancelled_itself"]
 
 #: The deadline of the request running in the current task, if any.
 _CURRENT: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
@@ -186,3 +186,12 @@ class MarkingConnector(aiohttp.TCPConnector):
         if deadline is not None:
             deadline.connected_at = deadline.loop_time()
         return connection
+
+
+def cancelled_itself() -> bool:
+    """Whether the running task itself was asked to stop (not merely handed a
+    ``CancelledError`` by a future that something else cancelled)."""
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
+    # Without it (3.10) every CancelledError is taken as the task's own.
+    return cancelling is None or bool(cancelling() > 0)

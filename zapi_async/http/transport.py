@@ -29,7 +29,7 @@ from ..errors import (
     ZapiConnectionError,
     ZapiError,
 )
-from .deadline import Deadline, Deadlines, MarkingConnector
+from .deadline import Deadline, Deadlines, MarkingConnector, cancelled_itself
 from .redaction import REDACTED, Redactor
 from .responses import decode_body, error_for_status
 
@@ -116,14 +116,6 @@ def needs_trace(timeouts: Timeouts) -> bool:
     if timeouts.total is None:
         return False
     return timeouts.connect is None or timeouts.connect >= timeouts.total
-
-
-def _cancelling() -> bool:
-    """Whether the running task itself is being cancelled."""
-    task = asyncio.current_task()
-    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
-    # Without it (3.10) every CancelledError is taken as the task's own.
-    return cancelling is None or bool(cancelling() > 0)
 
 
 class _State(enum.Enum):
@@ -317,7 +309,7 @@ class Transport:
         except asyncio.CancelledError:
             if deadline is not None and deadline.expired():
                 return self._timed_out(display, deadline)
-            if _cancelling() or not (self.closed or session.closed):
+            if cancelled_itself() or not (self.closed or session.closed):
                 raise
             # aiohttp cancels requests waiting for a pooled connection when the
             # session closes: the caller was not cancelled, the client was closed.

@@ -200,13 +200,7 @@ def check_group(field: str, value: object) -> None:
 
 def check_dial_number(field: str, value: object) -> None:
     """A number to dial: digits with an optional leading ``+`` (``+554498398733``)."""
-    if (
-        value.__class__ is str
-        and MIN_PHONE_DIGITS <= len(value) - value.startswith("+") <= MAX_PHONE_DIGITS
-        and value.isascii()
-        and value.lstrip("+").isdigit()
-        and value.count("+") <= 1
-    ):
+    if value.__class__ is str and _is_phone_digits(value.removeprefix("+")):
         return
     if not isinstance(value, str):
         raise not_a_string(field, value)

@@ -9,12 +9,11 @@ hook would.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 
 from ..limits.rate import Limiter
 
-__all__ = ["Attempts", "TrackingLimiter", "cancelled_itself", "takes_on_attempt"]
+__all__ = ["Attempts", "TrackingLimiter", "takes_on_attempt"]
 
 
 class Attempts:
@@ -61,12 +60,3 @@ def takes_on_attempt(sender: object) -> bool:
     except (TypeError, ValueError):  # no signature to read (some C callables)
         return False
     return "on_attempt" in parameters
-
-
-def cancelled_itself() -> bool:
-    """Whether the running task itself was asked to stop (not merely handed a
-    ``CancelledError`` by a future that something else cancelled)."""
-    task = asyncio.current_task()
-    cancelling = getattr(task, "cancelling", None)  # Python 3.11+
-    # Without it (3.10) every CancelledError is taken as the task's own.
-    return cancelling is None or bool(cancelling() > 0)

@@ -41,10 +41,11 @@ from ..errors import (
     ValidationError,
     ZapiError,
 )
+from ..http.deadline import cancelled_itself
 from ..limits.pacing import PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, RateLimiter
 from ..models.messages import Message, SendResult
-from .attempts import Attempts, TrackingLimiter, cancelled_itself, takes_on_attempt
+from .attempts import Attempts, TrackingLimiter, takes_on_attempt
 from .outcomes import OutcomeStatus, QueueStats, classify
 from .protocol import Sender
 
