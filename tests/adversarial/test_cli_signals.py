@@ -11,13 +11,7 @@ import random
 import signal
 from pathlib import Path
 
-from tests.support.bulk_runs import (
-    HeldSends,
-    campaign_file,
-    final_statuses,
-    read_until,
-    start_bulk,
-)
+from tests.support.bulk_runs import BulkRun, BulkScenario, final_statuses, read_until
 from tests.support.fake_zapi import FakeZapi
 
 from .ledger import Row, record
@@ -35,15 +29,17 @@ def _lost(fake: FakeZapi, results: Path) -> int:
     return missing + lying
 
 
-async def _stopped_run(
-    fake: FakeZapi, held: HeldSends, campaign: Path, stop: signal.Signals, chance: random.Random
-) -> int:
+def _campaign(fake: FakeZapi, directory: Path) -> BulkScenario:
+    return BulkScenario(fake, directory, ROWS, concurrency=CONCURRENCY)
+
+
+async def _stopped_run(bulk: BulkScenario, stop: signal.Signals, chance: random.Random) -> int:
     """One run (``--resume`` but the first) stopped by ``stop`` with sends in flight;
     its exit code."""
-    before = len(fake.arrivals)
+    held = bulk.held
+    before = len(bulk.fake.arrivals)
     flags = ("--resume",) if before else ()
-    process = await start_bulk(campaign, *flags, fake=fake, concurrency=CONCURRENCY)
-    await held.arrived(before + CONCURRENCY)
+    process = await bulk.start_holding(before + CONCURRENCY, *flags)
     let_through = chance.randint(10, 40)
     held.release(let_through)
     await held.arrived(before + CONCURRENCY + let_through)
@@ -51,29 +47,21 @@ async def _stopped_run(
     if stop is signal.SIGTERM:
         await read_until(process.stderr, "stopping:")
     held.release(held.held)  # SIGTERM: the drain; SIGKILL: answers nobody reads
-    await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode is not None
-    return process.returncode
+    return (await bulk.finish(process)).code
 
 
-async def _finish(fake: FakeZapi, held: HeldSends, campaign: Path) -> tuple[int, str]:
-    held.open()
-    process = await start_bulk(campaign, "--resume", fake=fake, concurrency=CONCURRENCY)
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    assert "Traceback" not in err.decode(), err.decode()
-    assert process.returncode is not None
-    return process.returncode, out.decode()
+async def _finish(bulk: BulkScenario) -> BulkRun:
+    run = await bulk.resume()
+    assert "Traceback" not in run.err, run.err
+    return run
 
 
 async def test_sigkill_mid_run_then_resume(fake_zapi: FakeZapi, tmp_path: Path) -> None:
-    held = HeldSends(fake_zapi)
-    campaign = campaign_file(tmp_path, ROWS)
+    bulk = _campaign(fake_zapi, tmp_path)
+    held, results = bulk.held, bulk.results
     chance = random.Random(19)
-    codes = [
-        await _stopped_run(fake_zapi, held, campaign, signal.SIGKILL, chance) for _ in range(STOPS)
-    ]
-    code, _ = await _finish(fake_zapi, held, campaign)
-    results = tmp_path / "campaign.results.jsonl"
+    codes = [await _stopped_run(bulk, signal.SIGKILL, chance) for _ in range(STOPS)]
+    code = (await _finish(bulk)).code
     unknown = sum(1 for r in final_statuses(results).values() if r["status"] == "unknown")
     row = record(
         Row(
@@ -92,14 +80,12 @@ async def test_sigkill_mid_run_then_resume(fake_zapi: FakeZapi, tmp_path: Path) 
 
 
 async def test_sigterm_mid_run_then_resume(fake_zapi: FakeZapi, tmp_path: Path) -> None:
-    held = HeldSends(fake_zapi)
-    campaign = campaign_file(tmp_path, ROWS)
+    bulk = _campaign(fake_zapi, tmp_path)
+    held, results = bulk.held, bulk.results
     chance = random.Random(15)
-    codes = [
-        await _stopped_run(fake_zapi, held, campaign, signal.SIGTERM, chance) for _ in range(STOPS)
-    ]
-    code, out = await _finish(fake_zapi, held, campaign)
-    results = tmp_path / "campaign.results.jsonl"
+    codes = [await _stopped_run(bulk, signal.SIGTERM, chance) for _ in range(STOPS)]
+    finished = await _finish(bulk)
+    code, out = finished.code, finished.out
     statuses = {r["status"] for r in final_statuses(results).values()}
     row = record(
         Row(
@@ -117,14 +103,11 @@ async def test_sigterm_mid_run_then_resume(fake_zapi: FakeZapi, tmp_path: Path) 
 
 
 async def test_two_resumes_at_once_on_one_results_file(fake_zapi: FakeZapi, tmp_path: Path) -> None:
-    held = HeldSends(fake_zapi)
-    campaign = campaign_file(tmp_path, ROWS)
-    assert await _stopped_run(fake_zapi, held, campaign, signal.SIGTERM, random.Random(4)) == 143
+    bulk = _campaign(fake_zapi, tmp_path)
+    held, results = bulk.held, bulk.results
+    assert await _stopped_run(bulk, signal.SIGTERM, random.Random(4)) == 143
     before = len(fake_zapi.arrivals)
-    racers = [
-        await start_bulk(campaign, "--resume", fake=fake_zapi, concurrency=CONCURRENCY)
-        for _ in range(2)
-    ]
+    racers = [await bulk.start("--resume") for _ in range(2)]
     await asyncio.wait(
         [asyncio.ensure_future(p.wait()) for p in racers], return_when=asyncio.FIRST_COMPLETED
     )
@@ -134,9 +117,8 @@ async def test_two_resumes_at_once_on_one_results_file(fake_zapi: FakeZapi, tmp_
     assert "is in use by another run" in err.decode()
     held.open()
     winner = next(p for p in racers if p is not loser)
-    _, err = await asyncio.wait_for(winner.communicate(), 60)
-    assert winner.returncode == 0, err.decode()
-    results = tmp_path / "campaign.results.jsonl"
+    run = await bulk.finish(winner)
+    assert run.code == 0, run.err
     row = record(
         Row(
             "CLI bulk: two --resume runs at once on one results file",

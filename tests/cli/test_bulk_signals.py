@@ -14,15 +14,11 @@ import signal
 from collections import Counter
 from pathlib import Path
 
-from aiohttp import web
-
 from tests.support.bulk_runs import (
-    RUN_TIMEOUT,
-    HeldSends,
+    BulkScenario,
     campaign_file,
     final_statuses,
     read_until,
-    start_bulk,
     wait_for_records,
 )
 from tests.support.fake_zapi import FakeZapi
@@ -42,14 +38,13 @@ def _line(phone: str) -> int:
     return int(phone[5:]) + 2
 
 
-async def _kill_with_four_in_flight(fake: FakeZapi, held: HeldSends, campaign: Path) -> set[str]:
+async def _kill_with_four_in_flight(bulk: BulkScenario) -> set[str]:
     """Run the campaign, let 6 sends through (recorded), SIGKILL it while 4 more are
     held by the server; the phones of those 4."""
-    results = campaign.with_name("campaign.results.jsonl")
-    process = await start_bulk(campaign, fake=fake, concurrency=4)
-    await held.arrived(4)
+    fake, held = bulk.fake, bulk.held
+    process = await bulk.start_holding(4)
     held.release(6)
-    await wait_for_records(results, 6)
+    await wait_for_records(bulk.results, 6)
     await held.arrived(10)
     in_flight = {a.phone for a in fake.arrivals if a.seq not in fake.answered}
     process.kill()
@@ -62,28 +57,24 @@ async def _kill_with_four_in_flight(fake: FakeZapi, held: HeldSends, campaign: P
 async def test_sigkill_then_resume_reports_in_flight_unknown_and_resends_nothing(
     fake_zapi: FakeZapi, tmp_path: Path
 ) -> None:
-    held = HeldSends(fake_zapi)
-    campaign = campaign_file(tmp_path, ROWS)
-    results = tmp_path / "campaign.results.jsonl"
-    journal = tmp_path / "campaign.results.jsonl.journal"
-    in_flight = await _kill_with_four_in_flight(fake_zapi, held, campaign)
+    bulk = BulkScenario(fake_zapi, tmp_path, ROWS)
+    results, journal = bulk.results, bulk.journal
+    in_flight = await _kill_with_four_in_flight(bulk)
     assert journal.exists()
     assert Counter(r["status"] for r in final_statuses(results).values()) == {"sent": 6}
 
-    held.open()
-    process = await start_bulk(campaign, "--resume", fake=fake_zapi)
-    out, err = await process.communicate()
-    assert process.returncode == 1, err.decode()
+    run = await bulk.resume()
+    assert run.code == 1, run.err
     lines = ", ".join(str(line) for line in sorted(map(_line, in_flight)))
-    assert err.decode().startswith(
+    assert run.err.startswith(
         "warning: 4 send(s) were under way when the previous run stopped and may have been "
         f"sent: recorded 'unknown' (line {lines}); not resent\n"
     )
-    assert "Traceback" not in err.decode()
-    assert out.decode().startswith(
+    assert "Traceback" not in run.err
+    assert run.out.startswith(
         "sent 30, failed 0, partial 0, unknown 4, unsent 0, invalid 0; skipped 6 already done"
     )
-    assert held.duplicates() == 0
+    assert bulk.held.duplicates() == 0
     assert len(fake_zapi.arrivals) == ROWS
     final = final_statuses(results)
     assert sorted(final) == list(range(2, ROWS + 2))
@@ -100,26 +91,23 @@ async def test_sigkill_then_resume_reports_in_flight_unknown_and_resends_nothing
 async def test_a_torn_last_record_is_cut_and_its_send_reported_unknown(
     fake_zapi: FakeZapi, tmp_path: Path
 ) -> None:
-    held = HeldSends(fake_zapi)
-    campaign = campaign_file(tmp_path, ROWS)
-    results = tmp_path / "campaign.results.jsonl"
-    in_flight = await _kill_with_four_in_flight(fake_zapi, held, campaign)
+    bulk = BulkScenario(fake_zapi, tmp_path, ROWS)
+    results = bulk.results
+    in_flight = await _kill_with_four_in_flight(bulk)
     # The machine died while the last record was being written: half of it is on disk.
     lines = results.read_bytes().splitlines(keepends=True)
     torn_phone = json.loads(lines[-1])["phone"]
     cut = len(lines[-1]) // 2
     results.write_bytes(b"".join(lines[:-1]) + lines[-1][:cut])
 
-    held.open()
-    process = await start_bulk(campaign, "--resume", fake=fake_zapi)
-    out, err = await process.communicate()
-    assert process.returncode == 1, err.decode()
-    assert err.decode().startswith(
+    run = await bulk.resume()
+    assert run.code == 1, run.err
+    assert run.err.startswith(
         f"warning: {results} line 6 is incomplete (the run writing it stopped mid-line); "
         "removed\nwarning: 5 send(s) were under way"
     )
-    assert out.decode().startswith("sent 30, failed 0, partial 0, unknown 5, unsent 0,")
-    assert held.duplicates() == 0
+    assert run.out.startswith("sent 30, failed 0, partial 0, unknown 5, unsent 0,")
+    assert bulk.held.duplicates() == 0
     final = final_statuses(results)  # every line of the file is a record again
     unknown = {r["phone"] for r in final.values() if r["status"] == "unknown"}
     assert unknown == {*in_flight, torn_phone}
@@ -128,11 +116,9 @@ async def test_a_torn_last_record_is_cut_and_its_send_reported_unknown(
 async def test_sigterm_drains_in_flight_and_resume_sends_only_the_unsent(
     fake_zapi: FakeZapi, tmp_path: Path
 ) -> None:
-    held = HeldSends(fake_zapi)
-    campaign = campaign_file(tmp_path, ROWS)
-    results = tmp_path / "campaign.results.jsonl"
-    process = await start_bulk(campaign, fake=fake_zapi, concurrency=4)
-    await held.arrived(4)
+    bulk = BulkScenario(fake_zapi, tmp_path, ROWS)
+    held, results = bulk.held, bulk.results
+    process = await bulk.start_holding(4)
     held.release(6)
     await held.arrived(10)
     process.send_signal(signal.SIGTERM)
@@ -141,25 +127,23 @@ async def test_sigterm_drains_in_flight_and_resume_sends_only_the_unsent(
         "stopping: waiting for 4 send(s) in flight (SIGTERM again to quit at once)\n"
     )
     held.release(4)
-    out, err = await process.communicate()
-    assert process.returncode == 143, err.decode()
-    assert "Traceback" not in err.decode()
+    run = await bulk.finish(process)
+    assert run.code == 143, run.err
+    assert "Traceback" not in run.err
     records = list(final_statuses(results).values())
     assert len(results.read_text().splitlines()) == ROWS  # one record per line
     assert Counter(r["status"] for r in records) == {"sent": 10, "unsent": ROWS - 10}
     assert {r["error"] for r in records if r["status"] == "unsent"} == {
         "interrupted (SIGTERM) before sending"
     }
-    assert out.decode().startswith(f"sent 10, failed 0, partial 0, unknown 0, unsent {ROWS - 10},")
-    assert not (tmp_path / "campaign.results.jsonl.journal").exists()
+    assert run.out.startswith(f"sent 10, failed 0, partial 0, unknown 0, unsent {ROWS - 10},")
+    assert not bulk.journal.exists()
     first = {a.phone for a in fake_zapi.arrivals}
 
-    held.open()
-    process = await start_bulk(campaign, "--resume", fake=fake_zapi)
-    out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    assert err.decode() == ""
-    assert "skipped 10 already done" in out.decode()
+    run = await bulk.resume()
+    assert run.code == 0, run.err
+    assert run.err == ""
+    assert "skipped 10 already done" in run.out
     assert {a.phone for a in fake_zapi.arrivals[10:]} == {
         r["phone"] for r in records if r["status"] == "unsent"
     }
@@ -171,41 +155,32 @@ async def test_sigterm_drains_in_flight_and_resume_sends_only_the_unsent(
 async def test_a_second_sigterm_records_in_flight_unknown_and_quits(
     fake_zapi: FakeZapi, tmp_path: Path
 ) -> None:
-    held = HeldSends(fake_zapi)
-    campaign = campaign_file(tmp_path, ROWS)
-    results = tmp_path / "campaign.results.jsonl"
-    process = await start_bulk(campaign, fake=fake_zapi, concurrency=4)
-    await held.arrived(4)
+    bulk = BulkScenario(fake_zapi, tmp_path, ROWS)
+    process = await bulk.start_holding(4)
     process.send_signal(signal.SIGTERM)
     seen = await read_until(process.stderr, "stopping:")
     process.send_signal(signal.SIGTERM)
-    out, err = await process.communicate()
-    assert process.returncode == 143
-    assert (seen + err.decode()).endswith(
-        "quit with sends in flight; they are recorded as 'unknown'\n"
-    )
-    final = final_statuses(results)
+    run = await bulk.finish(process)
+    assert run.code == 143
+    assert (seen + run.err).endswith("quit with sends in flight; they are recorded as 'unknown'\n")
+    final = final_statuses(bulk.results)
     assert Counter(r["status"] for r in final.values()) == {"unknown": 4, "unsent": ROWS - 4}
     assert {r["phone"] for r in final.values() if r["status"] == "unknown"} == {
         a.phone for a in fake_zapi.arrivals
     }
 
-    held.open()
-    process = await start_bulk(campaign, "--resume", fake=fake_zapi)
-    out, err = await process.communicate()
-    assert process.returncode == 0, err.decode()
-    assert "sent 36," in out.decode()
-    assert held.duplicates() == 0
+    run = await bulk.resume()
+    assert run.code == 0, run.err
+    assert "sent 36," in run.out
+    assert bulk.held.duplicates() == 0
 
 
 async def test_a_second_run_on_the_same_results_file_refuses_at_once(
     fake_zapi: FakeZapi, tmp_path: Path
 ) -> None:
-    held = HeldSends(fake_zapi)
-    campaign = campaign_file(tmp_path, ROWS)
-    results = tmp_path / "campaign.results.jsonl"
-    first = await start_bulk(campaign, fake=fake_zapi, concurrency=4)
-    await held.arrived(4)
+    bulk = BulkScenario(fake_zapi, tmp_path, ROWS)
+    held, results = bulk.held, bulk.results
+    first = await bulk.start_holding(4)
     held.release(2)
     await wait_for_records(results, 2)
     before = results.read_bytes()
@@ -214,15 +189,14 @@ async def test_a_second_run_on_the_same_results_file_refuses_at_once(
         f"(process {first.pid}); wait for it to end or stop it, then --resume\n"
     )
     for flags in (("--resume",), ("--overwrite",), ()):
-        process = await start_bulk(campaign, *flags, fake=fake_zapi)
-        out, err = await process.communicate()
-        assert (process.returncode, out, err.decode()) == (2, b"", busy)
+        run = await bulk.run(*flags)
+        assert (run.code, run.out, run.err) == (2, "", busy)
     assert results.read_bytes() == before  # --overwrite did not touch it
     assert len(fake_zapi.arrivals) == 6  # the first run's only
 
     held.open()
-    out, err = await first.communicate()
-    assert first.returncode == 0, err.decode()
+    run = await bulk.finish(first)
+    assert run.code == 0, run.err
     assert held.duplicates() == 0
     assert len(fake_zapi.arrivals) == ROWS
 
@@ -244,20 +218,10 @@ async def test_check_numbers_refuses_a_results_file_in_use(tmp_path: Path) -> No
 async def test_sigterm_before_sending_stops_at_once_and_sends_nothing(
     fake_zapi: FakeZapi, tmp_path: Path
 ) -> None:
-    campaign = campaign_file(tmp_path, 5)
-    answer = fake_zapi.gate()
-
-    async def hold_status(request: web.Request) -> web.StreamResponse:
-        await fake_zapi.poke()
-        await answer.wait()
-        return web.json_response({"connected": True, "smartphoneConnected": True})
-
-    fake_zapi.then(hold_status)
-    process = await start_bulk(campaign, fake=fake_zapi)
-    await fake_zapi.until(lambda: len(fake_zapi.requests) == 1, RUN_TIMEOUT)
-    assert fake_zapi.requests[0]["path"].endswith("/status")
+    bulk = BulkScenario(fake_zapi, tmp_path, 5)
+    process = await bulk.start_at_status_check()
     process.send_signal(signal.SIGTERM)
-    out, err = await process.communicate()
-    assert (process.returncode, out, err.decode()) == (143, b"", "zapi-async: stopped by SIGTERM\n")
+    run = await bulk.finish(process)
+    assert (run.code, run.out, run.err) == (143, "", "zapi-async: stopped by SIGTERM\n")
     assert fake_zapi.arrivals == []
     assert _names(tmp_path) == ["campaign.csv"]

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import attrs
 from aiohttp import web
 
 from .credentials import TOKENS
@@ -22,6 +23,8 @@ from .fake_zapi import Arrival, FakeZapi
 
 __all__ = [
     "RUN_TIMEOUT",
+    "BulkRun",
+    "BulkScenario",
     "HeldSends",
     "campaign_file",
     "final_statuses",
@@ -144,6 +147,71 @@ async def wait_for_records(path: Path, n: int) -> None:
             await asyncio.sleep(0.01)
 
     await asyncio.wait_for(poll(), RUN_TIMEOUT)
+
+
+@attrs.frozen
+class BulkRun:
+    """A finished ``bulk`` process: exit code and output."""
+
+    code: int
+    out: str
+    err: str
+
+
+class BulkScenario:
+    """A CSV campaign of ``rows`` in ``directory``, sent by real ``zapi-async bulk``
+    processes to ``fake``, which holds every send until the test lets it through
+    (:attr:`held`); the default results file and journal next to it."""
+
+    def __init__(self, fake: FakeZapi, directory: Path, rows: int, *, concurrency: int = 4) -> None:
+        self.fake = fake
+        self.held = HeldSends(fake)
+        self.campaign = campaign_file(directory, rows)
+        self.results = directory / "campaign.results.jsonl"
+        self.journal = directory / "campaign.results.jsonl.journal"
+        self.concurrency = concurrency
+
+    async def start(self, *flags: str) -> asyncio.subprocess.Process:
+        """A ``bulk`` run of the campaign with ``flags``, not waited for."""
+        return await start_bulk(self.campaign, *flags, fake=self.fake, concurrency=self.concurrency)
+
+    async def start_holding(self, sends: int, *flags: str) -> asyncio.subprocess.Process:
+        """A run started once ``sends`` sends in all reached the server (held there)."""
+        process = await self.start(*flags)
+        await self.held.arrived(sends)
+        return process
+
+    async def start_at_status_check(self, *flags: str) -> asyncio.subprocess.Process:
+        """A run started once its status check (the first request) reached the server,
+        which never answers it: nothing is sent."""
+        fake = self.fake
+        never = fake.gate()
+
+        async def hold_status(request: web.Request) -> web.StreamResponse:
+            await fake.poke()
+            await never.wait()
+            return web.json_response({"connected": True, "smartphoneConnected": True})
+
+        fake.then(hold_status)
+        process = await self.start(*flags)
+        await fake.until(lambda: len(fake.requests) == 1, RUN_TIMEOUT)
+        assert fake.requests[0]["path"].endswith("/status")
+        return process
+
+    async def finish(self, process: asyncio.subprocess.Process) -> BulkRun:
+        """Wait for ``process`` to end; its exit code and output."""
+        out, err = await asyncio.wait_for(process.communicate(), RUN_TIMEOUT)
+        assert process.returncode is not None
+        return BulkRun(process.returncode, out.decode(), err.decode())
+
+    async def run(self, *flags: str) -> BulkRun:
+        """A whole run with ``flags`` (the sends it makes must be let through)."""
+        return await self.finish(await self.start(*flags))
+
+    async def resume(self, *flags: str) -> BulkRun:
+        """Answer every send from now on and run ``--resume`` to its end."""
+        self.held.open()
+        return await self.run("--resume", *flags)
 
 
 def final_statuses(path: Path) -> dict[int, dict[str, Any]]:
