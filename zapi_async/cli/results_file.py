@@ -5,6 +5,8 @@ safe against a second run, a kill and a crash.
   (``flock``) for the whole run; the kernel releases the lock when the process
   ends, however it ends (SIGKILL included). A second run on the same results file
   stops at once with a :class:`~zapi_async.CommandLineError`, touching nothing.
+  ``--overwrite`` empties the results file (``fsync``'d) once locked, before the
+  journal is reset and before any request.
 * **Every record is one write** of one whole line to a file opened for appending,
   so a killed process loses no record it wrote. The file is ``fsync``'d at the end
   of the run and before the journal is emptied.
@@ -73,6 +75,15 @@ class ResultsOptions:
 def _fsync_path(path: Path) -> None:
     """``fsync`` the file or directory at ``path`` (errors raised)."""
     fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _empty(path: Path) -> None:
+    """Truncate the file at ``path`` to nothing, on the disk when this returns."""
+    fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
     try:
         os.fsync(fd)
     finally:
@@ -196,7 +207,7 @@ class ResultsFile:
         self.reconciled: list[dict[str, Any]] = []
         self._journal = journal_fd
         self._journal_path = Path(f"{path}{JOURNAL_SUFFIX}")
-        self._create = create  # "append", "new" (must not exist) or "truncate"
+        self._create = create  # "append" or "new" (must not exist)
         self._fd: int | None = None
         self._size = 0
         self._open_attempts: set[int] = set()
@@ -205,7 +216,7 @@ class ResultsFile:
     def _ensure_open(self) -> int:
         if self._fd is None:
             flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
-            flags |= {"append": 0, "new": os.O_EXCL, "truncate": os.O_TRUNC}[self._create]
+            flags |= os.O_EXCL if self._create == "new" else 0
             try:
                 self._fd = os.open(self.path, flags, 0o644)
             except FileExistsError:
@@ -336,7 +347,11 @@ def open_results(
     try:
         exists = path.exists()
         if overwrite:
-            results = ResultsFile(path, fd, create="truncate")
+            # Emptied now, before the journal is reset: a run stopped before its first
+            # record must not leave the old records for a --resume to trust.
+            if exists:
+                _empty(path)
+            results = ResultsFile(path, fd, create="append")
         elif resume:
             results = ResultsFile(path, fd, create="append")
             last, _ = _read(path, warn, cut=True) if exists else ({}, 0)
