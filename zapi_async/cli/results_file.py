@@ -1,10 +1,12 @@
 """The results file of ``bulk`` and ``check-numbers``: one JSON line per input line,
 safe against a second run, a kill and a crash.
 
-* **One run at a time.** The journal ``<results file>.journal`` is locked
-  (``flock``) for the whole run; the kernel releases the lock when the process
-  ends, however it ends (SIGKILL included). A second run on the same results file
-  stops at once with a :class:`~zapi_async.CommandLineError`, touching nothing.
+* **One run at a time.** The journal ``<results file>.journal`` (named after the
+  file a symbolic link points to) is locked (``flock``) for the whole run, and so
+  is the results file itself once it exists (another name for it, a hard link,
+  has a journal of its own); the kernel releases the locks when the process ends,
+  however it ends (SIGKILL included). A second run on the same results file stops
+  at once with a :class:`~zapi_async.CommandLineError`, touching nothing.
   ``--overwrite`` empties the results file (``fsync``'d) once locked, before the
   journal is reset and before any request.
 * **Every record is one write** of one whole line to a file opened for appending,
@@ -130,6 +132,18 @@ def _lock(journal: Path, results: Path) -> int:
         os.close(fd)  # the run holding it ended and deleted it meanwhile: lock anew
 
 
+def _lock_results(fd: int, path: Path) -> int:
+    """Lock the results file itself, ``fd`` (closed when refused): the run of another
+    name for it (a hard link: a journal of its own) holds it."""
+    if _try_lock(fd):
+        return fd
+    os.close(fd)
+    raise CliError(
+            f"the results file {path} is in use by another run under another name (a "
+            "hard link to the same file); wait for it to end or stop it, then --resume"
+        )
+
+
 def _header(data: bytes) -> dict[str, Any]:
     try:
         value = json.loads(data.split(b"\n", 1)[0])
@@ -199,7 +213,9 @@ def _read(path: Path, warn: Warn, *, cut: bool) -> tuple[dict[int, dict[str, Any
 class ResultsFile:
     """A results file opened for a run, locked (see the module docstring)."""
 
-    def __init__(self, path: Path, journal_fd: int, *, create: str) -> None:
+    def __init__(
+        self, path: Path, journal_fd: int, *, create: str, lock_fd: int | None = None
+    ) -> None:
         self.path = path
         #: The last record of each line at the start: ``{line: (status, key)}``.
         self.done: dict[int, tuple[str, str | None]] = {}
@@ -209,6 +225,8 @@ class ResultsFile:
         self._journal_path = Path(f"{path}{JOURNAL_SUFFIX}")
         self._create = create  # "append" or "new" (must not exist)
         self._fd: int | None = None
+        #: The results file's own lock (the file open for reading), while it exists.
+        self._lock_fd = lock_fd
         self._size = 0
         self._open_attempts: set[int] = set()
         self._sync = _GroupSync(journal_fd)
@@ -223,6 +241,8 @@ class ResultsFile:
                 raise CliError(f"the results file {self.path} appeared meanwhile") from None
             except OSError as exc:
                 raise CliError(f"cannot write the results file {self.path}: {exc}") from None
+            if self._lock_fd is None:  # just created: lock it as the file it now is
+                self._lock_fd = _lock_results(os.dup(self._fd), self.path)
             self._size = os.fstat(self._fd).st_size
             _fsync_dir(self.path.parent)
         return self._fd
@@ -265,8 +285,9 @@ class ResultsFile:
             if not self._open_attempts:
                 self._journal_path.unlink(missing_ok=True)  # still locked: no race
         finally:
-            if self._fd is not None:
-                os.close(self._fd)
+            for fd in (self._fd, self._lock_fd):
+                if fd is not None:
+                    os.close(fd)
             os.close(self._journal)
 
     def __enter__(self) -> ResultsFile:
@@ -344,16 +365,20 @@ def open_results(
     journal = Path(f"{path.resolve()}{JOURNAL_SUFFIX}")
     fd = _lock(journal, path)
     attempts = _attempts(fd)
+    lock_fd: int | None = None
     try:
         exists = path.exists()
+        if exists:
+            lock_fd = _lock_results(os.open(path, os.O_RDONLY), path)
+        lock = {"lock_fd": lock_fd}
         if overwrite:
             # Emptied now, before the journal is reset: a run stopped before its first
             # record must not leave the old records for a --resume to trust.
             if exists:
                 _empty(path)
-            results = ResultsFile(path, fd, create="append")
+            results = ResultsFile(path, fd, create="append", **lock)
         elif resume:
-            results = ResultsFile(path, fd, create="append")
+            results = ResultsFile(path, fd, create="append", **lock)
             last, _ = _read(path, warn, cut=True) if exists else ({}, 0)
             results.done = {line: (r["status"], r["key"]) for line, r in last.items()}
             results._reconcile(attempts, last)
@@ -370,6 +395,8 @@ def open_results(
         if not attempts:  # else keep them for the next --resume
             journal.unlink(missing_ok=True)
         os.close(fd)
+        if lock_fd is not None:
+            os.close(lock_fd)
         if isinstance(exc, OSError):
             raise CliError(f"cannot use the results file {path}: {exc}") from None
         raise
