@@ -16,6 +16,10 @@ from .conftest import cli_env, run_cli
 ROWS = 20
 
 
+def _names(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
 def _refused(path: Path) -> str:
     return (
         f"zapi-async: error: the results file {path} is in use by another run under "
@@ -63,7 +67,7 @@ async def test_check_numbers_refuses_a_hard_link_to_a_results_file_in_use(
         )  # fmt: skip
     assert (run.code, run.stdout, run.stderr) == (2, "", _refused(link))
     assert link.read_text() == '{"line": 2, "status": "whatsapp"}\n'
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign.csv", "held.jsonl", "link.jsonl"]
+    assert _names(tmp_path) == ["campaign.csv", "held.jsonl", "link.jsonl"]
 
 
 async def test_a_symbolic_link_shares_the_real_files_journal_and_lock(tmp_path: Path) -> None:

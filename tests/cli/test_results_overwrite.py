@@ -14,6 +14,10 @@ from tests.support.fake_zapi import FakeZapi
 ROWS = 5
 
 
+def _names(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
 def _old_records(path: Path) -> None:
     """A results file of an earlier campaign: every line recorded ``sent``."""
     path.write_text(
@@ -51,4 +55,4 @@ async def test_overwrite_of_a_missing_results_file_creates_it_only_when_writing(
     process.send_signal(signal.SIGTERM)
     run = await bulk.finish(process)
     assert run.code == 143, run.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["campaign.csv"]
+    assert _names(tmp_path) == ["campaign.csv"]

@@ -42,8 +42,8 @@ credentials: set ZAPI_INSTANCE_ID and ZAPI_TOKEN (and ZAPI_CLIENT_TOKEN if your
 account requires the Client-Token header) in the environment, or pass
 --credentials FILE (KEY=VALUE lines or a JSON object with the same keys).
 exit codes: 0 ok, 1 some messages not sent, 2 usage or input error, 3 credentials
-refused, 4 Z-API unreachable or phone disconnected, 130 interrupted (Ctrl-C),
-143 stopped by SIGTERM.
+refused, 4 Z-API unreachable or phone disconnected, 5 the results file could not
+be written (disk full, I/O error), 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.
 """
 
 

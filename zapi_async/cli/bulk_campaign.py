@@ -90,10 +90,7 @@ class ResultsWriter:
     def write(self, line: int, status: str, **fields: Any) -> None:
         record = {"line": line, "status": status}
         record.update({k: v for k, v in fields.items() if v is not None})
-        try:
-            self.results.write(record)
-        except OSError as exc:
-            raise CliError(f"cannot write the results file {self.results.path}: {exc}") from None
+        self.results.write(record)  # a CliError (EXIT_RESULTS) when it cannot
         self.tally.add(status)
         self.last_result = self.clock()
         self.progress.update(self.tally, self.rate())
@@ -307,6 +304,9 @@ class Campaign:
             results = await asyncio.shield(future)
         except QueueClosedError:
             self.writer.row(row, "unsent", error=self.stop_reason or "queue closed")
+        except CliError as exc:  # its attempt could not be journaled: never sent
+            self.writer.row(row, "unsent", error=str(exc))
+            raise
         except DailyCapReachedError as exc:
             self.writer.row(row, "unsent", **_error(exc))
             self.stop(f"{exc}; rerun with --resume tomorrow", EXIT_FAILED)

@@ -33,6 +33,7 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_RESULTS",
     "EXIT_TERMINATED",
     "EXIT_UNAVAILABLE",
     "EXIT_USAGE",
@@ -53,6 +54,10 @@ EXIT_USAGE = 2
 EXIT_AUTH = 3
 #: Z-API could not be reached, or the instance's phone is not connected.
 EXIT_UNAVAILABLE = 4
+#: The results file (or its journal) could not be written or flushed to the disk
+#: during the run (a full disk, an I/O error); what was recorded before stays, and
+#: ``--resume`` goes on from there once the cause is fixed.
+EXIT_RESULTS = 5
 #: Stopped with Ctrl-C (SIGINT); the results file lists every input.
 EXIT_INTERRUPTED = 130
 #: Stopped with SIGTERM (docker stop, systemd, Kubernetes); as for SIGINT, the

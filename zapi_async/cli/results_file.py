@@ -38,7 +38,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .config import CliError
+from .config import EXIT_RESULTS, CliError
 
 __all__ = ["JOURNAL_SUFFIX", "ResultsFile", "ResultsOptions", "load_results", "open_results"]
 
@@ -255,19 +255,30 @@ class ResultsFile:
         except UnicodeEncodeError:  # a lone surrogate (e.g. in an error text): escape it
             data = (json.dumps(record) + "\n").encode()
         fd = self._ensure_open()
-        written = os.write(fd, data)
-        while written < len(data):  # a regular file takes it all, but be sure
-            written += os.write(fd, data[written:])
+        try:
+            written = os.write(fd, data)
+            while written < len(data):  # past a size limit, the next write says why
+                written += os.write(fd, data[written:])
+        except OSError as exc:
+            raise self._failed(f"write the results file {self.path}", exc) from None
         self._size += len(data)
         self._open_attempts.discard(int(record["line"]))
+
+    @staticmethod
+    def _failed(what: str, exc: OSError) -> CliError:
+        """The run's one-line error for an I/O error on the results file (or journal)."""
+        return CliError(f"cannot {what}: {exc}", EXIT_RESULTS)
 
     async def attempt(self, line: int, **fields: Any) -> None:
         """Journal that the send of input ``line`` starts; returns once on disk."""
         self._ensure_open()
         entry = {"line": line, "at": self._size, **fields}
-        os.write(self._journal, (json.dumps(entry) + "\n").encode())
-        self._open_attempts.add(line)
-        await self._sync()
+        try:
+            os.write(self._journal, (json.dumps(entry) + "\n").encode())
+            self._open_attempts.add(line)
+            await self._sync()
+        except OSError as exc:
+            raise self._failed(f"write the journal {self._journal_path}", exc) from None
 
     def is_open_attempt(self, line: int) -> bool:
         """Whether the send of input ``line`` started and has no record yet."""
@@ -276,7 +287,10 @@ class ResultsFile:
     def sync(self) -> None:
         """Flush the records written so far to the disk."""
         if self._fd is not None:
-            os.fsync(self._fd)
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                raise self._failed(f"flush the results file {self.path} to the disk", exc) from None
 
     def close(self) -> None:
         """Sync, delete the journal if every attempt is recorded, and unlock."""
