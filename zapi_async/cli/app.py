@@ -26,7 +26,6 @@ from .campaign_args import add_campaign_parsers
 from .config import (
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_TERMINATED,
     CliError,
     Credentials,
     load_credentials,
@@ -256,7 +255,7 @@ def _credentials(args: argparse.Namespace, err: TextIO) -> Credentials:
 def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..limits.pacing import PacingProfile  # noqa: PLC0415
     from .bulk import BulkOptions, run_bulk  # noqa: PLC0415 (keeps --help fast)
-    from .bulk_campaign import sigterm_interrupts  # noqa: PLC0415
+    from .signals import run_interruptible  # noqa: PLC0415
 
     options = BulkOptions(
         input=args.file,
@@ -276,14 +275,7 @@ def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         normalize=_normalizer(args),
     )
     credentials = _credentials(args, err)
-    with sigterm_interrupts() as terminated:
-        try:
-            return asyncio.run(run_bulk(options, credentials, out=out, err=err))
-        except KeyboardInterrupt:
-            if not terminated():
-                raise
-    print("zapi-async: stopped by SIGTERM", file=err)
-    return EXIT_TERMINATED
+    return run_interruptible(run_bulk(options, credentials, out=out, err=err), err)
 
 
 def _normalizer(args: argparse.Namespace) -> Any:

@@ -29,7 +29,7 @@ from ..client import ZapiClient
 from ..errors import AuthenticationError, InstanceDisconnectedError, ZapiError
 from ..limits.pacing import PacingProfile
 from ..sending.queue import SendQueue
-from .bulk_campaign import Campaign, JournaledSender, ResultsWriter, listening
+from .bulk_campaign import Campaign, JournaledSender, ResultsWriter
 from .check_numbers import skip_without_whatsapp
 from .config import (
     EXIT_AUTH,
@@ -43,6 +43,7 @@ from .config import (
 from .input import BadRow, InputRow, Normalizer, detect_format, read_rows
 from .progress import Tally, make_progress, print_summary, watch_pacing
 from .results_file import ResultsFile, ResultsOptions, open_results
+from .signals import listening
 
 __all__ = ["SKIP_ON_RESUME", "BulkOptions", "run_bulk"]
 

@@ -2,7 +2,7 @@
 journaled before it goes out, each fate recorded, and a clean stop on a signal.
 
 SIGINT (Ctrl-C) and SIGTERM (what docker, systemd and Kubernetes send) stop the
-run the same way: no new message starts, queued messages are withdrawn
+run the same way (:mod:`.signals`): no new message starts, queued messages are withdrawn
 (``unsent``), sends in flight finish and are recorded, the rest of the file is
 recorded ``unsent``; the exit code is 130 (SIGINT) or 143 (SIGTERM). A second
 signal records the sends still in flight ``unknown`` and quits at once. Before
@@ -12,12 +12,8 @@ sending starts, SIGTERM stops the command like Ctrl-C does (nothing was sent).
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import signal
-import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
 from ..client import ZapiClient
@@ -36,33 +32,13 @@ from ..limits.rate import Limiter
 from ..models.messages import Message, SendResult
 from ..sending.outcomes import classify
 from ..sending.queue import SendQueue
-from .config import (
-    EXIT_AUTH,
-    EXIT_FAILED,
-    EXIT_INTERRUPTED,
-    EXIT_TERMINATED,
-    CliError,
-    Credentials,
-    auth_advice,
-)
+from .config import EXIT_AUTH, EXIT_FAILED, CliError, Credentials, auth_advice
 from .input import BadRow, InputRow
 from .progress import Progress, Tally
 from .results_file import ResultsFile
+from .signals import SignalStop
 
-__all__ = [
-    "STOPS",
-    "Campaign",
-    "JournaledSender",
-    "ResultsWriter",
-    "listening",
-    "sigterm_interrupts",
-]
-
-#: Signal -> (how the stop is named in records and messages, exit code).
-STOPS: dict[int, tuple[str, int]] = {
-    signal.SIGINT: ("Ctrl-C", EXIT_INTERRUPTED),
-    signal.SIGTERM: ("SIGTERM", EXIT_TERMINATED),
-}
+__all__ = ["Campaign", "JournaledSender", "ResultsWriter"]
 
 
 #: Rows between two turns of the event loop while feeding the queue.
@@ -185,8 +161,9 @@ def _error(exc: BaseException) -> dict[str, str]:
     return {"error": str(exc), "error_type": type(exc).__name__}
 
 
-class Campaign:
-    """One sending pass over the input through a SendQueue."""
+class Campaign(SignalStop):
+    """One sending pass over the input through a SendQueue; stopped by a signal
+    while :func:`~.signals.listening`."""
 
     def __init__(
         self,
@@ -198,19 +175,17 @@ class Campaign:
         skip: dict[int, Any],
         err: TextIO,
     ) -> None:
+        super().__init__(err)
         self.queue = queue
         self.sender = sender
         self.writer = writer
         self.credentials = credentials
         self.skip = skip
-        self.err = err
         self.stop_reason: str | None = None
-        self.exit_code: int | None = None
         self.in_flight: dict[int, InputRow] = {}
         self._waiters: set[asyncio.Task[None]] = set()
         self._failures: list[BaseException] = []
         self._closing: asyncio.Task[Any] | None = None
-        self._signals = 0
         #: Phones ``--check-numbers`` found without WhatsApp: recorded, not sent.
         self.no_whatsapp: set[str] = set()
 
@@ -221,19 +196,19 @@ class Campaign:
         self.stop_reason, self.exit_code = reason, exit_code
         self._closing = asyncio.ensure_future(self.queue.close(cancel=True))
 
-    def interrupt(self, signum: int) -> None:
-        """SIGINT/SIGTERM: drain on the first; record in-flight sends and quit on the next."""
-        name, code = STOPS.get(signum, ("a signal", EXIT_INTERRUPTED))
-        self._signals += 1
-        if self._signals == 1:
-            print(
-                f"\nstopping: waiting for {self.queue.stats.in_flight} send(s) in flight "
-                f"({name} again to quit at once)",
-                file=self.err,
-                flush=True,
-            )
-            self.stop(f"interrupted ({name}) before sending", code)
-            return
+    def stopping(self, name: str, exit_code: int) -> None:
+        """The first SIGINT/SIGTERM: drain (see :meth:`stop`)."""
+        print(
+            f"\nstopping: waiting for {self.queue.stats.in_flight} send(s) in flight "
+            f"({name} again to quit at once)",
+            file=self.err,
+            flush=True,
+        )
+        self.stop(f"interrupted ({name}) before sending", exit_code)
+
+    def abandon(self, name: str) -> str:
+        """The next signal: record the sends in flight ``unknown`` (those not started
+        ``unsent``) and close the results file."""
         results = self.writer.results
         for row in list(self.in_flight.values()):
             if results.is_open_attempt(row.line):
@@ -242,9 +217,7 @@ class Campaign:
             else:
                 self.writer.row(row, "unsent", error=f"interrupted ({name}) before sending")
         results.close()
-        print("quit with sends in flight; they are recorded as 'unknown'", file=self.err)
-        sys.stderr.flush()
-        os._exit(self.exit_code or code)
+        return "quit with sends in flight; they are recorded as 'unknown'"
 
     def _watch(self, waiter: asyncio.Task[None]) -> None:
         self._waiters.discard(waiter)
@@ -324,49 +297,3 @@ class Campaign:
             self.writer.row(row, "sent", **_ids(results))
         finally:
             self.in_flight.pop(row.line, None)
-
-
-@contextlib.contextmanager
-def listening(campaign: Campaign) -> Iterator[None]:
-    """SIGINT and SIGTERM stop ``campaign`` cleanly while the block runs."""
-    loop = asyncio.get_running_loop()
-    previous = {}
-    for signum in STOPS:
-        handler = signal.getsignal(signum)
-        # Not available on Windows or outside the main thread: a signal then aborts.
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(signum, campaign.interrupt, signum)
-            previous[signum] = handler
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            loop.remove_signal_handler(signum)
-            with contextlib.suppress(ValueError, TypeError):
-                signal.signal(signum, handler)
-
-
-class _Terminated:
-    received = False
-
-
-def _on_sigterm(signum: int, frame: Any) -> None:
-    _Terminated.received = True
-    raise KeyboardInterrupt
-
-
-@contextlib.contextmanager
-def sigterm_interrupts() -> Iterator[Callable[[], bool]]:
-    """Outside the sending pass (see :func:`listening`), SIGTERM stops the command as
-    Ctrl-C does, with a ``KeyboardInterrupt``; the block gets a function telling
-    whether a SIGTERM was the cause."""
-    _Terminated.received = False
-    try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread: leave SIGTERM alone
-        yield lambda: False
-        return
-    try:
-        yield lambda: _Terminated.received
-    finally:
-        signal.signal(signal.SIGTERM, previous)

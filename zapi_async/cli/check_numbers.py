@@ -34,6 +34,7 @@ from .input import BadRow, InputRow, detect_format
 from .input_files import csv_records, jsonl_lines
 from .results_file import ResultsFile, ResultsOptions, open_results
 from .setup_commands import cli_error
+from .signals import SignalStop, listening
 
 __all__ = [
     "DONE_STATUSES",
@@ -128,8 +129,9 @@ def _record(check: PhoneCheck | None, **fields: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-class _Checker:
-    """Checks numbers one by one or in batches and writes their records."""
+class _Checker(SignalStop):
+    """Checks numbers one by one or in batches and writes their records; a signal
+    (while :func:`~.signals.listening`) stops it after the query in flight."""
 
     def __init__(
         self,
@@ -137,7 +139,9 @@ class _Checker:
         options: CheckOptions,
         results: ResultsFile,
         credentials: Credentials,
+        err: TextIO,
     ) -> None:
+        super().__init__(err)
         self.client, self.options, self.results, self.credentials = (
             client,
             options,
@@ -146,6 +150,18 @@ class _Checker:
         )
         self.tally: Counter[str] = Counter()
         self.pending: list[tuple[int, str]] = []
+
+    def stopping(self, name: str, exit_code: int) -> None:
+        print(
+            f"stopping: waiting for the check in flight ({name} again to quit at once)",
+            file=self.err,
+            flush=True,
+        )
+        self.exit_code = exit_code
+
+    def abandon(self, name: str) -> str:
+        self.results.close()
+        return "quit with a check in flight: not recorded; --resume checks that number again"
 
     def write(self, record: dict[str, Any]) -> None:
         self.results.write(record)
@@ -158,7 +174,7 @@ class _Checker:
 
     async def flush(self) -> None:
         pending, self.pending = self.pending, []
-        if not pending:
+        if not pending or self.exit_code is not None:  # stopped: start no query
             return
         try:
             if self.options.batch is None:
@@ -208,21 +224,10 @@ async def run_check_numbers(
         resume_hint="to go on where it stopped",
     ) as results:
         done = {line for line, (status, _) in results.done.items() if status in DONE_STATUSES}
-        checker = _Checker(_client(options, credentials), options, results, credentials)
+        checker = _Checker(_client(options, credentials), options, results, credentials, err)
         async with checker.client:
-            for line, value in _phones(options.input, fmt):
-                if line in done:
-                    continue
-                try:
-                    number = _number(value, options.normalize, err, line)
-                except ValueError as exc:
-                    phone = value if isinstance(value, str) else None
-                    checker.write(
-                        _record(None, line=line, phone=phone, status="invalid", error=str(exc))
-                    )
-                    continue
-                await checker.add(line, number)
-            await checker.flush()
+            with listening(checker):
+                await _check_all(checker, fmt, done)
     tally = checker.tally
     print(
         f"checked {tally['whatsapp'] + tally['no_whatsapp'] + tally['unclear']}: "
@@ -231,7 +236,27 @@ async def run_check_numbers(
         f"skipped {len(done)} already checked; results in {path}",
         file=out,
     )
+    if checker.exit_code is not None:
+        return checker.exit_code
     return EXIT_FAILED if tally["invalid"] or tally["failed"] or tally["unclear"] else EXIT_OK
+
+
+async def _check_all(checker: _Checker, fmt: str, done: Container[int]) -> None:
+    """Check every line of the input not ``done``, until a signal stops it."""
+    options = checker.options
+    for line, value in _phones(options.input, fmt):
+        if checker.exit_code is not None:
+            return
+        if line in done:
+            continue
+        try:
+            number = _number(value, options.normalize, checker.err, line)
+        except ValueError as exc:
+            phone = value if isinstance(value, str) else None
+            checker.write(_record(None, line=line, phone=phone, status="invalid", error=str(exc)))
+            continue
+        await checker.add(line, number)
+    await checker.flush()
 
 
 async def skip_without_whatsapp(

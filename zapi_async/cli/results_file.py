@@ -26,11 +26,8 @@ safe against a second run, a kill and a crash.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import os
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -39,6 +36,15 @@ from typing import Any, ClassVar
 import attrs
 
 from .config import EXIT_RESULTS, CliError
+from .results_disk import (
+    GroupSync,
+    contents,
+    empty,
+    fsync_dir,
+    fsync_path,
+    lock_journal,
+    lock_results,
+)
 
 __all__ = ["JOURNAL_SUFFIX", "ResultsFile", "ResultsOptions", "load_results", "open_results"]
 
@@ -74,96 +80,10 @@ class ResultsOptions:
         return self.results or self.input.with_name(self.input.stem + self.results_suffix)
 
 
-def _fsync_path(path: Path) -> None:
-    """``fsync`` the file or directory at ``path`` (errors raised)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _empty(path: Path) -> None:
-    """Truncate the file at ``path`` to nothing, on the disk when this returns."""
-    fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a file just created in ``path`` survive a crash (not every OS allows it)."""
-    with contextlib.suppress(OSError):
-        _fsync_path(path)
-
-
-def _try_lock(fd: int) -> bool:
-    if sys.platform == "win32":  # no flock: one run at a time is up to the user
-        return True
-    import fcntl  # noqa: PLC0415 (POSIX only)
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
-def _lock(journal: Path, results: Path) -> int:
-    """The journal's descriptor, locked by this process."""
-    while True:
-        try:
-            fd = os.open(journal, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-        except OSError as exc:
-            raise CliError(f"cannot write next to the results file {results}: {exc}") from None
-        if not _try_lock(fd):
-            holder = _header(_contents(fd)).get("pid", "?")
-            os.close(fd)
-            raise CliError(
-                f"the results file {results} is in use by another run (process {holder}); "
-                "wait for it to end or stop it, then --resume"
-            )
-        try:
-            if os.path.samestat(os.fstat(fd), os.stat(journal)):
-                return fd
-        except FileNotFoundError:
-            pass
-        os.close(fd)  # the run holding it ended and deleted it meanwhile: lock anew
-
-
-def _lock_results(fd: int, path: Path) -> int:
-    """Lock the results file itself, ``fd`` (closed when refused): the run of another
-    name for it (a hard link: a journal of its own) holds it."""
-    if _try_lock(fd):
-        return fd
-    os.close(fd)
-    raise CliError(
-            f"the results file {path} is in use by another run under another name (a "
-            "hard link to the same file); wait for it to end or stop it, then --resume"
-        )
-
-
-def _header(data: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(data.split(b"\n", 1)[0])
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _contents(fd: int) -> bytes:
-    os.lseek(fd, 0, os.SEEK_SET)  # writes still go to the end (O_APPEND)
-    chunks = []
-    while chunk := os.read(fd, 1 << 20):
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def _attempts(fd: int) -> list[dict[str, Any]]:
     """The attempts in a journal (a torn last one never went out: its fsync never ended)."""
     attempts = []
-    for text in _contents(fd).split(b"\n")[1:]:
+    for text in contents(fd).split(b"\n")[1:]:
         try:
             entry = json.loads(text)
             attempts.append({**entry, "line": int(entry["line"]), "at": int(entry["at"])})
@@ -229,7 +149,7 @@ class ResultsFile:
         self._lock_fd = lock_fd
         self._size = 0
         self._open_attempts: set[int] = set()
-        self._sync = _GroupSync(journal_fd)
+        self._sync = GroupSync(journal_fd)
 
     def _ensure_open(self) -> int:
         if self._fd is None:
@@ -242,9 +162,9 @@ class ResultsFile:
             except OSError as exc:
                 raise CliError(f"cannot write the results file {self.path}: {exc}") from None
             if self._lock_fd is None:  # just created: lock it as the file it now is
-                self._lock_fd = _lock_results(os.dup(self._fd), self.path)
+                self._lock_fd = lock_results(os.dup(self._fd), self.path)
             self._size = os.fstat(self._fd).st_size
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
         return self._fd
 
     def write(self, record: Mapping[str, Any]) -> None:
@@ -319,11 +239,11 @@ class ResultsFile:
         # The records that cover the old journal's attempts (a killed run's, still
         # perhaps only in the page cache) reach the disk before the journal is emptied.
         if self.path.exists():
-            _fsync_path(self.path)
+            fsync_path(self.path)
         os.ftruncate(self._journal, 0)
         os.write(self._journal, (json.dumps({"journal": 1, "pid": os.getpid()}) + "\n").encode())
         os.fsync(self._journal)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
 
     def _reconcile(self, attempts: list[dict[str, Any]], last: dict[int, dict[str, Any]]) -> None:
         """Record ``unknown`` every attempt with no record written after it."""
@@ -342,32 +262,6 @@ class ResultsFile:
             self.sync()
 
 
-class _GroupSync:
-    """``fsync`` of one file for every caller; callers that come together share one."""
-
-    def __init__(self, fd: int) -> None:
-        self._fd = fd
-        self._asked = 0
-        self._done = 0
-        self._running: asyncio.Future[None] | None = None
-
-    async def __call__(self) -> None:
-        self._asked += 1
-        mine = self._asked
-        while self._done < mine:
-            if self._running is None:
-                self._running = asyncio.ensure_future(self._run())
-            await asyncio.shield(self._running)
-
-    async def _run(self) -> None:
-        upto = self._asked
-        try:
-            await asyncio.to_thread(os.fsync, self._fd)
-        finally:
-            self._running = None
-        self._done = upto
-
-
 def open_results(
     path: Path, *, resume: bool, overwrite: bool, warn: Warn, resume_hint: str
 ) -> ResultsFile:
@@ -377,19 +271,19 @@ def open_results(
     says what ``--resume`` does)."""
     # One journal (and lock) per real file, whatever symbolic link names it.
     journal = Path(f"{path.resolve()}{JOURNAL_SUFFIX}")
-    fd = _lock(journal, path)
+    fd = lock_journal(journal, path)
     attempts = _attempts(fd)
     lock_fd: int | None = None
     try:
         exists = path.exists()
         if exists:
-            lock_fd = _lock_results(os.open(path, os.O_RDONLY), path)
+            lock_fd = lock_results(os.open(path, os.O_RDONLY), path)
         lock = {"lock_fd": lock_fd}
         if overwrite:
             # Emptied now, before the journal is reset: a run stopped before its first
             # record must not leave the old records for a --resume to trust.
             if exists:
-                _empty(path)
+                empty(path)
             results = ResultsFile(path, fd, create="append", **lock)
         elif resume:
             results = ResultsFile(path, fd, create="append", **lock)

@@ -195,6 +195,7 @@ def run_setup_command(
 
     if args.command == "check-numbers":
         from .check_numbers import CheckOptions, phone_normalizer, run_check_numbers  # noqa: PLC0415
+        from .signals import run_interruptible  # noqa: PLC0415
 
         options = CheckOptions(
             input=args.file,
@@ -206,7 +207,7 @@ def run_setup_command(
             batch=args.batch,
             normalize=phone_normalizer(args.default_country) if args.normalize_phones else None,
         )
-        return asyncio.run(run_check_numbers(options, credentials(), out=out, err=err))
+        return run_interruptible(run_check_numbers(options, credentials(), out=out, err=err), err)
     if args.command == "status":
         return asyncio.run(setup_commands.run_status(args, credentials(), out))
     if args.command == "qr":
