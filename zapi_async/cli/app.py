@@ -23,6 +23,14 @@ from typing import Any, TextIO
 
 from .campaign_args import COMMANDS as CAMPAIGN_COMMANDS
 from .campaign_args import add_campaign_parsers
+from .common_args import (
+    add_command,
+    add_profile_option,
+    add_results_options,
+    at_least_one,
+    at_least_zero,
+    results_options,
+)
 from .config import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -62,20 +70,6 @@ class _ButtonAction(argparse.Action):
         setattr(namespace, self.dest, buttons)
 
 
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"should be >= 0, but was {text}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"should be >= 1, but was {text}")
-    return value
-
-
 def _connection_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     group = common.add_argument_group("connection")
@@ -96,14 +90,14 @@ def _connection_options() -> argparse.ArgumentParser:
 
 
 def _add_send_actions(commands: Any, common: argparse.ArgumentParser) -> None:
-    send = commands.add_parser(
+    send = add_command(
+        commands,
         "send-actions",
         parents=[common],
         help="send one message with CALL/URL/REPLY buttons (split when needed)",
         description="Send one message with action buttons. Mixed CALL/URL and REPLY "
         "buttons are split into compliant messages, sent in order.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     send.add_argument(
         "--phone",
@@ -157,7 +151,8 @@ def _add_send_actions(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _add_bulk(commands: Any, common: argparse.ArgumentParser) -> None:
-    bulk = commands.add_parser(
+    bulk = add_command(
+        commands,
         "bulk",
         parents=[common],
         help="send a campaign from a CSV or JSONL file",
@@ -166,19 +161,13 @@ def _add_bulk(commands: Any, common: argparse.ArgumentParser) -> None:
         "('reply:ID=LABEL;url:LABEL=URL;call:LABEL=PHONE'). A row without buttons is "
         "sent as plain text.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    bulk.add_argument("file", type=Path, metavar="FILE")
-    bulk.add_argument("--format", choices=("csv", "jsonl"), help="default: from the extension")
-    bulk.add_argument(
-        "--results", type=Path, metavar="FILE", help="default: <FILE stem>.results.jsonl"
+    add_results_options(
+        bulk,
+        default="<FILE stem>.results.jsonl",
+        resume="skip rows the results file shows as sent (or possibly sent); send the rest",
+        overwrite="replace an existing results file",
     )
-    bulk.add_argument(
-        "--resume",
-        action="store_true",
-        help="skip rows the results file shows as sent (or possibly sent); send the rest",
-    )
-    bulk.add_argument("--overwrite", action="store_true", help="replace an existing results file")
     bulk.add_argument(
         "--resend-unknown",
         action="store_true",
@@ -189,20 +178,15 @@ def _add_bulk(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     bulk.add_argument(
         "--rate",
-        type=_positive_float,
+        type=at_least_zero,
         default=10.0,
         help="requests per second (default 10; 0 = no limit)",
     )
-    bulk.add_argument("--burst", type=_positive_int, default=1, help="burst size (default 1)")
+    bulk.add_argument("--burst", type=at_least_one, default=1, help="burst size (default 1)")
     bulk.add_argument(
-        "--concurrency", type=_positive_int, default=8, help="parallel sends (default 8)"
+        "--concurrency", type=at_least_one, default=8, help="parallel sends (default 8)"
     )
-    bulk.add_argument(
-        "--profile",
-        choices=("none", "careful"),
-        default="none",
-        help="pacing against number bans: 'careful' = 2-6 s random gaps, 1000/day",
-    )
+    add_profile_option(bulk)
     bulk.add_argument(
         "--no-status-check",
         dest="status_check",
@@ -258,11 +242,7 @@ def _run_bulk(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .signals import run_interruptible  # noqa: PLC0415
 
     options = BulkOptions(
-        input=args.file,
-        format=args.format,
-        results=args.results,
-        resume=args.resume,
-        overwrite=args.overwrite,
+        **results_options(args),
         resend_unknown=args.resend_unknown,
         skip_invalid=args.skip_invalid,
         rate=args.rate,

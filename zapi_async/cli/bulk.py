@@ -40,7 +40,7 @@ from .config import (
     Credentials,
     auth_advice,
 )
-from .input import BadRow, InputRow, Normalizer, detect_format, read_rows
+from .input import BadRow, InputRow, Normalizer, input_format, read_rows
 from .progress import Tally, make_progress, print_summary, watch_pacing
 from .results_file import ResultsFile, ResultsOptions, open_results
 from .signals import listening
@@ -165,12 +165,7 @@ async def run_bulk(
     options: BulkOptions, credentials: Credentials, *, out: TextIO, err: TextIO
 ) -> int:
     """Run the ``bulk`` command; returns the exit code."""
-    try:
-        fmt = detect_format(options.input, options.format)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    if not options.input.is_file():
-        raise CliError(f"no such input file: {options.input}")
+    fmt = input_format(options.input, options.format)
     with open_results(
         options.results_path,
         resume=options.resume,

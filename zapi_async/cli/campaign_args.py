@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .common_args import add_command, add_profile_option, at_least_one, at_least_zero
+
 __all__ = ["COMMANDS", "add_campaign_parsers"]
 
 #: Top-level commands added here.
@@ -26,20 +28,6 @@ ZAPI_<NAME>_TOKEN... (or --instance-credentials NAME=FILE).
 """
 
 
-def _rate(text: str) -> float:
-    value = float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"should be >= 0, but was {text}")
-    return value
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"should be >= 1, but was {text}")
-    return value
-
-
 def _redis_option(parser: argparse.ArgumentParser) -> None:
     default = os.environ.get("ZAPI_REDIS_URL") or None
     parser.add_argument(
@@ -52,14 +40,14 @@ def _redis_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_create(actions: Any) -> None:
-    create = actions.add_parser(
+    create = add_command(
+        actions,
         "create",
         help="store a campaign from a CSV or JSONL file (the same files as 'bulk')",
         description="Read FILE (the formats of 'zapi-async bulk') and store every row in "
         "Redis as campaign NAME; workers then send it. Bad rows stop the creation "
         "unless --skip-invalid. Run it again after an interruption: it resumes.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     create.add_argument("file", type=Path, metavar="FILE")
     create.add_argument("--name", required=True, help="the campaign's name")
@@ -67,17 +55,12 @@ def _add_create(actions: Any) -> None:
     create.add_argument("--format", choices=("csv", "jsonl"), help="default: from the extension")
     create.add_argument(
         "--rate",
-        type=_rate,
+        type=at_least_zero,
         default=10.0,
         help="requests per second per instance, shared by all workers (default 10; 0 = none)",
     )
-    create.add_argument("--burst", type=_count, default=1, help="burst size (default 1)")
-    create.add_argument(
-        "--profile",
-        choices=("none", "careful"),
-        default="none",
-        help="pacing against number bans: 'careful' = 2-6 s random gaps, 1000/day",
-    )
+    create.add_argument("--burst", type=at_least_one, default=1, help="burst size (default 1)")
+    add_profile_option(create)
     create.add_argument(
         "--instance",
         dest="instances",
@@ -85,19 +68,21 @@ def _add_create(actions: Any) -> None:
         metavar="NAME",
         help="an instance to send through (repeatable; default: 'default')",
     )
-    create.add_argument("--partitions", type=_count, help="streams (default max(32, 4/instance))")
+    create.add_argument(
+        "--partitions", type=at_least_one, help="streams (default max(32, 4/instance))"
+    )
     create.add_argument(
         "--skip-invalid", action="store_true", help="store the valid rows, list the bad ones"
     )
 
 
 def _add_campaign(commands: Any) -> None:
-    campaign = commands.add_parser(
+    campaign = add_command(
+        commands,
         "campaign",
         help="campaigns in Redis, sent by any number of workers",
         description="Create, watch and control campaigns kept in Redis.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     actions = campaign.add_subparsers(dest="campaign_action", required=True, metavar="ACTION")
     _add_create(actions)
@@ -119,21 +104,21 @@ def _add_campaign(commands: Any) -> None:
 
 
 def _add_worker(commands: Any, common: argparse.ArgumentParser) -> None:
-    worker = commands.add_parser(
+    worker = add_command(
+        commands,
         "worker",
         parents=[common],
         help="send campaigns from Redis until stopped (SIGTERM/Ctrl-C: clean stop)",
         description="Work on every campaign in Redis (or those given with --campaign). "
         "SIGTERM or Ctrl-C finishes the sends under way and gives the rest back.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _redis_option(worker)
     worker.add_argument(
         "--exit-when-idle", action="store_true", help="exit once no campaign has work left"
     )
     worker.add_argument(
-        "--concurrency", type=_count, default=4, help="partitions sent at once (default 4)"
+        "--concurrency", type=at_least_one, default=4, help="partitions sent at once (default 4)"
     )
     worker.add_argument(
         "--idle-timeout",

@@ -35,7 +35,7 @@ from .config import (
     load_credentials,
     read_credentials_file,
 )
-from .input import BadRow, InputRow, detect_format, read_rows
+from .input import BadRow, InputRow, input_format, read_rows
 
 __all__ = ["run_campaign_command"]
 
@@ -90,12 +90,7 @@ def _items(path: Path, fmt: str) -> Iterator[CampaignItem]:
 
 
 async def _create(args: argparse.Namespace, redis: Any, out: TextIO, err: TextIO) -> int:
-    try:
-        fmt = detect_format(args.file, args.format)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    if not args.file.is_file():
-        raise CliError(f"no such input file: {args.file}")
+    fmt = input_format(args.file, args.format)
     _valid_rows(args.file, fmt, args.skip_invalid, err)
     campaign = await create_campaign(
         redis,

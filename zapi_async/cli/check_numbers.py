@@ -30,7 +30,7 @@ from ..models.chat_ids import ChatKind, chat_kind
 from ..models.phones import normalize_phone
 from ..models.setup import PhoneCheck
 from .config import EXIT_FAILED, EXIT_OK, CliError, Credentials
-from .input import BadRow, InputRow, detect_format
+from .input import BadRow, InputRow, input_format
 from .input_files import csv_records, jsonl_lines
 from .results_file import ResultsFile, ResultsOptions, open_results
 from .setup_commands import cli_error
@@ -209,12 +209,7 @@ async def run_check_numbers(
     options: CheckOptions, credentials: Credentials, *, out: TextIO, err: TextIO
 ) -> int:
     """Run ``check-numbers``; returns the exit code."""
-    try:
-        fmt = detect_format(options.input, options.format)
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
-    if not options.input.is_file():
-        raise CliError(f"no such input file: {options.input}")
+    fmt = input_format(options.input, options.format)
     path = options.results_path
     with open_results(
         path,

@@ -36,6 +36,7 @@ from ..models.buttons import Button, CallButton, ReplyButton, UrlButton
 from ..models.messages import ButtonActionsMessage, Message
 from ..models.text import TextMessage
 from ..wire import to_wire
+from .config import CliError
 from .content_rows import LEGACY_TYPES, TYPED_COLUMNS, CellProblem, build_typed
 from .input_files import csv_records, jsonl_lines
 
@@ -45,6 +46,7 @@ __all__ = [
     "InputProblem",
     "InputRow",
     "detect_format",
+    "input_format",
     "make_button",
     "parse_buttons",
     "read_rows",
@@ -261,6 +263,17 @@ def detect_format(path: Path, given: str | None) -> str:
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     raise InputProblem("--format", f"cannot tell the format of {path.name}: pass --format")
+
+
+def input_format(path: Path, given: str | None) -> str:
+    """:func:`detect_format` of an input file that must exist; else a usage error."""
+    try:
+        fmt = detect_format(path, given)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if not path.is_file():
+        raise CliError(f"no such input file: {path}")
+    return fmt
 
 
 def _csv_rows(

@@ -15,6 +15,7 @@ import argparse
 import os
 from typing import Any
 
+from .common_args import add_command
 from .config import CliError
 
 __all__ = ["add_sandbox", "run_sandbox_command"]
@@ -166,13 +167,13 @@ def _add_verbs(sandbox: argparse.ArgumentParser) -> None:
 
 def add_sandbox(commands: Any) -> None:
     """Add the ``sandbox`` command (serving options and the inspector verbs)."""
-    sandbox = commands.add_parser(
+    sandbox = add_command(
+        commands,
         "sandbox",
         help="run the fake Z-API until Ctrl+C, or drive a running one (VERB)",
         description="Run the fake Z-API (the sandbox) on HOST:PORT until Ctrl+C, or "
         "with a VERB play the person in a running sandbox through its inspector.",
         epilog=_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_serve_options(sandbox)
     _add_verbs(sandbox)

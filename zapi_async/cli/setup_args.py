@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from .common_args import add_results_options, at_least_zero, number_flag, results_options
 from .config import Credentials
 
 __all__ = ["COMMANDS", "add_setup_commands", "run_setup_command"]
@@ -26,32 +27,9 @@ _KINDS = (
 )
 
 
-def _seconds(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"should be > 0, but was {text}")
-    return value
-
-
-def _rate(text: str) -> float:
-    value = float(text)
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"should be >= 0, but was {text}")
-    return value
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"should be >= 0, but was {text}")
-    return value
-
-
-def _batch(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 50_000:
-        raise argparse.ArgumentTypeError(f"should be in 1..50000, but was {text}")
-    return value
+_seconds = number_flag(float, lambda value: value > 0, "> 0")
+_count = number_flag(int, lambda value: value >= 0, ">= 0")
+_batch = number_flag(int, lambda value: 1 <= value <= 50_000, "in 1..50000")
 
 
 def _kinds(text: str) -> list[Any]:
@@ -161,16 +139,15 @@ def add_setup_commands(commands: Any, common: argparse.ArgumentParser, epilog: s
         "line goes to the results file.",
         **shared,
     )
-    check.add_argument("file", type=Path, metavar="FILE")
-    check.add_argument("--format", choices=("csv", "jsonl"), help="default: from the extension")
-    check.add_argument(
-        "--results", type=Path, metavar="FILE", help="default: <FILE stem>.numbers.jsonl"
+    add_results_options(
+        check,
+        default="<FILE stem>.numbers.jsonl",
+        resume="skip lines already checked",
+        overwrite="replace the results file",
     )
-    check.add_argument("--resume", action="store_true", help="skip lines already checked")
-    check.add_argument("--overwrite", action="store_true", help="replace the results file")
     check.add_argument(
         "--rate",
-        type=_rate,
+        type=at_least_zero,
         default=2.0,
         metavar="PER_SECOND",
         help="requests per second (default 2; 0 = no limit)",
@@ -198,11 +175,7 @@ def run_setup_command(
         from .signals import run_interruptible  # noqa: PLC0415
 
         options = CheckOptions(
-            input=args.file,
-            format=args.format,
-            results=args.results,
-            resume=args.resume,
-            overwrite=args.overwrite,
+            **results_options(args),
             rate=args.rate,
             batch=args.batch,
             normalize=phone_normalizer(args.default_country) if args.normalize_phones else None,
