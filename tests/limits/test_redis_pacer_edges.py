@@ -83,6 +83,15 @@ def day_of(micros: int) -> date:
     return date(1970, 1, 1) + timedelta(days=micros // 86_400_000_000)
 
 
+async def released_days(shared: RedisPacer, sleeper: Sleeper, count: int) -> list[date]:
+    """The UTC day (server clock) each of ``count`` acquires was let out on."""
+    days = []
+    for _ in range(count):
+        await shared.acquire()
+        days.append(day_of(await sleeper.now()))
+    return days
+
+
 # -- a late sleeper is not counted twice ------------------------------------------------------
 
 
@@ -208,15 +217,35 @@ async def test_a_send_cancelled_after_a_lost_reply_gives_its_count_back(redis: R
     assert await shared.sent_today() == 0
 
 
+async def test_a_retry_finding_a_pause_since_waits_it_out_counted_once(redis: Redis) -> None:
+    await redis.set(CLOCK_KEY, at(DAY0, 10))
+    flaky, sleeper = LosesReplies(redis), Sleeper(redis)
+    shared, other = pacer(flaky, STEADY, sleeper), pacer(redis, STEADY, Recorder())
+
+    async def a_429_meanwhile() -> None:
+        await other.pause(5.0)
+
+    sleeper.during = a_429_meanwhile
+    flaky.lose = 1
+    await shared.acquire()
+    # The first try booked a slot (now); the retry found a pause: it waited it out
+    # rather than go during it, and was not counted again.
+    assert sleeper.waits == [0.25, 4.75]
+    assert await shared.sent_today() == 1
+
+
+async def test_a_retry_after_midnight_counts_for_the_new_day(redis: Redis) -> None:
+    await redis.set(CLOCK_KEY, at(DAY0, 23, 59, 59.9))
+    flaky, sleeper = LosesReplies(redis), Sleeper(redis)
+    shared = pacer(flaky, STEADY, sleeper)
+    flaky.lose = 1
+    # The first try counted on DAY0 and booked 23:59:59.9; the retry came at 00:00:00.15.
+    assert await released_days(shared, sleeper, 1) == [DAY0 + timedelta(days=1)]
+    assert sleeper.waits == pytest.approx([0.25, 0.75])
+    assert await shared.sent_today() == 1
+
+
 # -- a message counts for the day it is let out ----------------------------------------------
-
-
-async def released_days(shared: RedisPacer, sleeper: Sleeper, count: int) -> list[date]:
-    days = []
-    for _ in range(count):
-        await shared.acquire()
-        days.append(day_of(await sleeper.now()))
-    return days
 
 
 async def test_no_booking_crosses_midnight(redis: Redis) -> None:

@@ -87,19 +87,24 @@ _PAUSED, _BOOKED, _CAPPED, _NEXT_DAY = 0, 1, 2, 3
 # used up (nothing booked or counted); _NEXT_DAY, the slot would open on a later
 # day: wait for it to begin (nothing booked; a count held today is given back);
 # _BOOKED, counted on `day` under `epoch`, and a slot booked that opens in `wait`.
-# A repeated token (a retry after a lost reply) returns the first booking.
+# A repeated token (a retry after a lost reply) returns the first reply, or, if a
+# pause began or the day changed since, books again knowing what the first did.
 _RESERVE = (
     NOW
     + """
+local today = math.floor(now / 86400000000)
+local day = string.format('%d', today)
+local held_day, held_epoch = ARGV[4], ARGV[5]
 local done = redis.call('GET', KEYS[4])
 if done then
   local v, at, e, d, c = string.match(done, '^(%d) (%d+) (%S*) (%d+) (%-?%d+)$')
-  if tonumber(v) == 1 and paused > now then return {0, paused - now, e, tonumber(d), 0} end
-  return {tonumber(v), tonumber(at) - now, e, tonumber(d), tonumber(c)}
+  if d == day and (v == '3' or paused <= now) then
+    return {tonumber(v), tonumber(at) - now, e, today, tonumber(c)}
+  end
+  -- A pause began, or the day changed, since: book anew, from what the first try did.
+  held_day, held_epoch = d, e
 end
-if paused > now then return {0, paused - now, '', 0, 0} end
-local today = math.floor(now / 86400000000)
-local day = string.format('%d', today)
+if paused > now then return {0, paused - now, held_epoch, tonumber(held_day) or 0, 0} end
 local cap = tonumber(ARGV[6])
 local function reply(verdict, at, epoch)
   redis.call('SET', KEYS[4], string.format('%d %.0f %s %d %.0f', verdict, at, epoch, today, cap),
@@ -112,7 +117,7 @@ if held[1] == day then
   sent = tonumber(held[2]) or 0
   epoch = held[3] or ARGV[10]
 end
-local counted = ARGV[4] == day and ARGV[5] == epoch
+local counted = held_day == day and held_epoch == epoch
 local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or 0))
 local opens = math.floor(slot / 86400000000)
 if opens > today then
