@@ -89,7 +89,7 @@ def loads_string_object(raw: bytes) -> dict[str, str] | None:
     for item in value.values():
         if item.__class__ is not str:
             return None
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def nesting_within(value: Any, limit: int) -> bool:
