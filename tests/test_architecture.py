@@ -2,16 +2,19 @@
 
 Imports are read with :mod:`ast` (``TYPE_CHECKING`` and function-level imports
 count: types are dependencies too); every module also imports alone in a fresh
-interpreter (after aiohttp's ``tests/test_circular_imports.py``).
+interpreter (after aiohttp's ``tests/test_circular_imports.py``; one fork per module
+of an interpreter that imported only the package: tests/support/import_alone.py).
 """
 
 from __future__ import annotations
 
 import ast
-import asyncio
+import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +22,7 @@ import zapi_async
 
 PACKAGE = Path(zapi_async.__file__).resolve().parent
 MAX_LINES = 400
+IMPORT_ALONE = Path(__file__).parent / "support" / "import_alone.py"
 #: errors.py holds the whole tree in one module by design (one place to read it);
 #: its ~40 small classes may take a little more.
 LIMITS = {"zapi_async.errors": 430}
@@ -201,26 +205,65 @@ def test_every_library_exception_is_in_the_tree() -> None:
             assert name in errors.__doc__, f"{name} is missing from the tree in errors.py"
 
 
-async def _import_alone(module: str, gate: asyncio.Semaphore) -> tuple[str, int, str]:
-    async with gate:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-W",
-            "error",
-            "-c",
-            f"import {module}",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-        output, _ = await process.communicate()
-        return module, process.returncode or 0, output.decode(errors="replace")
+def _import_alone(package: str, modules: list[str], **run: Any) -> dict[str, tuple[int, str]]:
+    """Import each of ``modules`` alone: tests/support/import_alone.py, one fresh
+    interpreter importing ``package`` once, then one fork per module."""
+    done = subprocess.run(
+        [sys.executable, "-W", "error", str(IMPORT_ALONE), package, *modules],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        **run,
+    )
+    assert done.stdout, done.stderr
+    results = {m: (code, out) for m, (code, out) in json.loads(done.stdout).items()}
+    assert set(results) == set(modules) or set(results) == {package}, done.stdout[-2000:]
+    return results
 
 
-async def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
-    gate = asyncio.Semaphore(4)
+def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
     optional = {"zapi_async.webhooks.fastapi_app"}  # needs the fastapi extra (installed in dev)
     # ``__main__`` runs the command line when imported.
     modules = sorted(m for m in MODULES if m != "zapi_async.__main__")
-    results = await asyncio.gather(*(_import_alone(m, gate) for m in modules))
-    failed = {m: out[-400:] for m, code, out in results if code != 0 and m not in optional}
+    results = _import_alone("zapi_async", modules, cwd=PACKAGE.parent)
+    failed = {m: out[-400:] for m, (code, out) in results.items() if code and m not in optional}
     assert not failed, failed
+
+
+def test_a_module_importing_only_after_another_fails_the_import_check(tmp_path: Path) -> None:
+    # The check itself: each module starts from a state where no sibling was loaded.
+    files = {
+        "__init__.py": "",
+        "room/__init__.py": "",
+        "room/base.py": "VALUE = 1\n",
+        # Works only once something else has imported layered.room.base.
+        "room/lazy.py": "import layered.room\n\nX = layered.room.base.VALUE\n",
+        # A cycle that imports in one order only.
+        "first.py": "from layered import second\n\nA = 1\n",
+        "second.py": "from layered.first import A\n",
+        "warns.py": "import warnings\n\nwarnings.warn('old', DeprecationWarning)\n",
+    }
+    for name, text in files.items():
+        (tmp_path / "layered" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "layered" / name).write_text(text)
+    modules = [
+        "layered.room.base", "layered.room.lazy", "layered.second", "layered.first",
+        "layered.warns",
+    ]  # fmt: skip
+    results = _import_alone("layered", modules, cwd=tmp_path)
+    codes = {m: code for m, (code, _) in results.items()}
+    assert codes == {
+        "layered.room.base": 0,
+        "layered.room.lazy": 1,  # even though base was imported (in its own fork) before
+        "layered.second": 0,
+        "layered.first": 1,  # even though second (which imports first) was imported before
+        "layered.warns": 1,  # warnings are errors, as with ``python -W error``
+    }
+    assert "AttributeError" in results["layered.room.lazy"][1]
+    assert "ImportError: cannot import name 'A'" in results["layered.first"][1]
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "__init__.py").write_text("raise RuntimeError('no')\n")
+    (code, output), *_ = _import_alone("broken", ["broken.x"], cwd=tmp_path).values()
+    assert (code, "RuntimeError: no" in output) == (1, True)

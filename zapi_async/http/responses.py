@@ -18,7 +18,7 @@ from ..errors import (
     UnsupportedMediaTypeError,
     ZapiHTTPError,
 )
-from ..wire.codec import loads, nesting_within
+from ..wire.codec import loads, loads_string_object, nesting_within
 from .redaction import Redactor
 
 __all__ = [
@@ -64,7 +64,11 @@ def decode_body(raw: bytes, content_type: str) -> Any:
     if raw.startswith(_PNG_SIGNATURE) or content_type.startswith(_BINARY_TYPES):
         return raw
     if raw[:1] == b"{" and len(raw) < 2 * MAX_JSON_DEPTH:
-        # The usual answer: a small JSON object, no BOM, too short to nest too deep.
+        # The usual answer: a small JSON object, no BOM, too short to nest too deep;
+        # a send's answer is a flat object of strings.
+        flat = loads_string_object(raw)
+        if flat is not None:
+            return flat
         try:
             return loads(raw.decode())
         except (ValueError, RecursionError):  # not UTF-8 or not JSON: the general path

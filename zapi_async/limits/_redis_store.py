@@ -250,11 +250,15 @@ class RedisScripts:
         """Register ``script`` (its ``__TIME__`` made the server clock)."""
         return self._redis.register_script(self._lua(script))
 
-    async def _run(self, script: Any, args: list[str]) -> Any:
-        """Run ``script``, retrying an unreachable Redis for ``unavailable_timeout``.
+    async def _run(self, script: Any, args: list[str], keys: list[str] | None = None) -> Any:
+        """Run ``script`` (on ``keys``, default ``_keys``), retrying an unreachable
+        Redis for ``unavailable_timeout``.
 
-        While a fallback is in use (``_down``) Redis gets one short try only.
+        A retry repeats the same ``args``: a script whose first try may have run
+        (the reply was lost) must be idempotent for them. While a fallback is in use
+        (``_down``) Redis gets one short try only.
         """
+        keys = self._keys if keys is None else keys
         started = self._clock()
         once = self._down
         while True:
@@ -262,7 +266,7 @@ class RedisScripts:
             budget = self.retry_interval if once else self.unavailable_timeout - waited
             try:
                 return await asyncio.wait_for(
-                    script(keys=self._keys, args=args), max(budget, self.retry_interval)
+                    script(keys=keys, args=args), max(budget, self.retry_interval)
                 )
             except self._errors as exc:
                 waited = self._clock() - started
@@ -271,10 +275,11 @@ class RedisScripts:
                 logger.debug("Redis unreachable for %s, retrying: %s", self.key, describe(exc))
             await self._sleep(min(self.retry_interval, self.unavailable_timeout - waited))
 
-    async def _run_once(self, script: Any, args: list[str]) -> Any:
+    async def _run_once(self, script: Any, args: list[str], keys: list[str] | None = None) -> Any:
         """One short try of ``script``; ``None`` when Redis does not answer."""
+        keys = self._keys if keys is None else keys
         try:
-            return await asyncio.wait_for(script(keys=self._keys, args=args), self.retry_interval)
+            return await asyncio.wait_for(script(keys=keys, args=args), self.retry_interval)
         except self._errors as exc:
             logger.debug("Redis unreachable for %s: %s", self.key, describe(exc))
             return None

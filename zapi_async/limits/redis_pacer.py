@@ -11,11 +11,28 @@ Redis instead::
     async for outcome in zapi.send_many(messages, limiter=limiter):
         ...   # every process pacing this instance shares one gap schedule and one cap
 
-Each ``acquire()`` is one Lua script that, atomically, counts the message against
-today's cap (the UTC day of the Redis server's clock; the warm-up ramp computed
-from the same day) and books the next send slot: the previous slot plus a gap
-drawn in ``[min_gap, max_gap]``. The caller then sleeps until its slot. The
-count lives in a hash that expires at the end of the day.
+Each ``acquire()`` is one Lua script that, atomically, books the next send slot
+(the previous slot plus a gap drawn in ``[min_gap, max_gap]``) and counts the
+message against the cap of the UTC day of the Redis server's clock (the warm-up
+ramp computed from the same day). The caller then sleeps until its slot.
+
+A message counts for the UTC day it is let out. No booking crosses midnight: a
+sender whose slot would open on the next day books and counts nothing yet, waits
+for midnight and books then, against the new day's cap, so a day never lets out
+more than its cap however many senders wait at midnight. A sender that wakes
+after midnight (late), or whose slot a pause pushed past it, books again on the
+new day and is counted there.
+
+The count lives in a hash (``:day``) that expires at the end of its day, with an
+*epoch* (a random token) naming its life. A sender waking at its slot checks the
+hash still holds its count: if not, on the same day, Redis lost its data (a
+restart without persistence, ``FLUSHALL``), so it books, and is counted, again. A
+sender that merely woke late finds its count in place and goes, counted once.
+
+Each reservation carries a random token, and the script keeps its reply under
+``:booking:<token>`` for a few seconds: a reservation retried after a lost reply
+(a client-side timeout; the first try may have run) gets its first booking back
+instead of booking and counting twice.
 
 Redis unreachable: exactly as :class:`~zapi_async.RedisRateLimiter` (the same
 machinery): it fails closed, retrying every ``retry_interval`` and raising
@@ -28,6 +45,7 @@ paced by the fallback are not counted in Redis.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import secrets
 from datetime import date, timedelta
@@ -35,7 +53,6 @@ from typing import Any
 
 from ..errors import DailyCapReachedError, SettingsError
 from ._redis_store import (
-    CONFIRM,
     DEFAULT_RETRY_INTERVAL,
     DEFAULT_UNAVAILABLE_TIMEOUT,
     MICROS,
@@ -54,77 +71,124 @@ _EPOCH_DAY = date(1970, 1, 1)
 #: A warm-up ramp above this many messages a day is no cap at all (and stays exact
 #: in a Lua double).
 _NO_CAP_ABOVE = 2.0**53
+#: Milliseconds a reservation's reply is kept for a retry, beyond the retry budget.
+_REPLY_KEPT_MS = 5000
 
-# KEYS: schedule, pause, epoch, day. ARGV: min_gap, max_gap (microseconds), a draw
-# in [0, 1), count ('1': count this message against today's cap, '0': a re-booking
-# after a pause), daily cap (-1: none), warm-up start (days since 1970-01-01, '':
-# none), warm-up initial, warm-up growth, a fresh epoch.
-# Returns {0, wait, '', 0, 0} while a pause lasts ``wait`` more (nothing booked or
-# counted), {2, 0, '', today, cap} when today's cap is used up (nothing booked), or
-# {1, wait, epoch, today, cap}: counted, and a slot booked that opens in ``wait``.
+# Verdicts of _RESERVE.
+_PAUSED, _BOOKED, _CAPPED, _NEXT_DAY = 0, 1, 2, 3
+
+# KEYS: schedule, pause, day, this reservation's reply. ARGV: min_gap, max_gap
+# (microseconds), a draw in [0, 1), the day and epoch of the count the message
+# already holds ('', '': none), daily cap (-1: none), warm-up start (days since
+# 1970-01-01, '': none), warm-up initial, warm-up growth, the reservation's token
+# (also the epoch of a new day's count), milliseconds to keep the reply.
+# Returns {verdict, wait, epoch, day, cap}: _PAUSED, wait the pause out (nothing
+# booked; an epoch: the message holds that day's count); _CAPPED, today's cap is
+# used up (nothing booked or counted); _NEXT_DAY, the slot would open on a later
+# day: wait for it to begin (nothing booked; a count held today is given back);
+# _BOOKED, counted on `day` under `epoch`, and a slot booked that opens in `wait`.
+# A repeated token (a retry after a lost reply) returns the first reply, or, if a
+# pause began or the day changed since, books again knowing what the first did.
 _RESERVE = (
     NOW
     + """
-if paused > now then return {0, paused - now, '', 0, 0} end
 local today = math.floor(now / 86400000000)
-local cap = tonumber(ARGV[5])
-if ARGV[4] == '1' then
-  if ARGV[6] ~= '' then
-    local age = math.max(0, today - tonumber(ARGV[6]))
-    local ramp = tonumber(ARGV[7]) * tonumber(ARGV[8]) ^ age
-    if cap < 0 or ramp < cap then
-      if ramp >= """
+local day = string.format('%d', today)
+local held_day, held_epoch = ARGV[4], ARGV[5]
+local done = redis.call('GET', KEYS[4])
+if done then
+  local v, at, e, d, c = string.match(done, '^(%d) (%d+) (%S*) (%d+) (%-?%d+)$')
+  if d == day and (v == '3' or paused <= now) then
+    return {tonumber(v), tonumber(at) - now, e, today, tonumber(c)}
+  end
+  -- A pause began, or the day changed, since: book anew, from what the first try did.
+  held_day, held_epoch = d, e
+end
+if paused > now then return {0, paused - now, held_epoch, tonumber(held_day) or 0, 0} end
+local cap = tonumber(ARGV[6])
+local function reply(verdict, at, epoch)
+  redis.call('SET', KEYS[4], string.format('%d %.0f %s %d %.0f', verdict, at, epoch, today, cap),
+             'PX', ARGV[11])
+  return {verdict, at - now, epoch, today, cap}
+end
+local held = redis.call('HMGET', KEYS[3], 'day', 'sent', 'epoch')
+local sent, epoch = 0, ARGV[10]
+if held[1] == day then
+  sent = tonumber(held[2]) or 0
+  epoch = held[3] or ARGV[10]
+end
+local counted = held_day == day and held_epoch == epoch
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or 0))
+local opens = math.floor(slot / 86400000000)
+if opens > today then
+  if counted then redis.call('HSET', KEYS[3], 'sent', math.max(sent - 1, 0)) end
+  return reply(3, opens * 86400000000, '')
+end
+if ARGV[7] ~= '' then
+  local age = math.max(0, today - tonumber(ARGV[7]))
+  local ramp = tonumber(ARGV[8]) * tonumber(ARGV[9]) ^ age
+  if cap < 0 or ramp < cap then
+    if ramp >= """
     + repr(_NO_CAP_ABOVE)
     + """ then cap = -1 else cap = math.floor(ramp) end
-    end
   end
-  local day = string.format('%d', today)
-  local sent = 0
-  if redis.call('HGET', KEYS[4], 'day') == day then
-    sent = tonumber(redis.call('HGET', KEYS[4], 'sent') or 0)
-  end
+end
+if not counted then
   if cap >= 0 and sent >= cap then return {2, 0, '', today, cap} end
-  redis.call('HSET', KEYS[4], 'day', day, 'sent', sent + 1)
-  redis.call('PEXPIREAT', KEYS[4], (today + 1) * 86400000)
+  redis.call('HSET', KEYS[3], 'day', day, 'sent', sent + 1, 'epoch', epoch)
+  redis.call('PEXPIREAT', KEYS[3], (today + 1) * 86400000)
 end
-local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or 0))
-local booked = slot
 local low, high = tonumber(ARGV[1]), tonumber(ARGV[2])
-if high > 0 then
-  booked = slot + low + tonumber(ARGV[3]) * (high - low)
-  store(KEYS[1], booked)
-end
-local epoch = redis.call('GET', KEYS[3]) or ARGV[9]
-redis.call('SET', KEYS[3], epoch, 'PX', math.max(math.ceil((booked - now) / 1000), 0) + 1000)
-return {1, slot - now, epoch, today, cap}
+if high > 0 then store(KEYS[1], slot + low + tonumber(ARGV[3]) * (high - low)) end
+return reply(1, slot, epoch)
 """
 )
 
-# KEYS: schedule, pause, epoch, day. ARGV: the day (days since 1970-01-01) a message
-# was counted on. Gives the count back (the message was never sent).
+# KEYS: schedule, pause, day. ARGV: the day and epoch of the message's count. Run
+# after sleeping until a booked slot. Returns 0: go; > 0: a pause began (its time
+# left); -1: Redis lost the count (a restart); -2: the day changed. Else book again.
+_CONFIRM = (
+    NOW
+    + """
+if string.format('%d', math.floor(now / 86400000000)) ~= ARGV[1] then return -2 end
+local held = redis.call('HMGET', KEYS[3], 'day', 'epoch')
+if held[1] ~= ARGV[1] or held[2] ~= ARGV[2] then return -1 end
+if paused > now then return paused - now end
+return 0
+"""
+)
+
+# KEYS: schedule, pause, day, the last reservation's reply. ARGV: the day and epoch
+# of the message's count as the caller knows it (the reply, if kept, knows better:
+# the caller may not have received it). Gives the count back (never sent).
 _GIVE_BACK = """
-if redis.call('HGET', KEYS[4], 'day') == ARGV[1]
-   and tonumber(redis.call('HGET', KEYS[4], 'sent') or 0) > 0 then
-  redis.call('HINCRBY', KEYS[4], 'sent', -1)
+local epoch, day = ARGV[2], ARGV[1]
+local done = redis.call('GET', KEYS[4])
+if done then epoch, day = string.match(done, '^%d %d+ (%S*) (%d+)') end
+local held = redis.call('HMGET', KEYS[3], 'day', 'sent', 'epoch')
+if epoch ~= '' and held[1] == day and held[3] == epoch and (tonumber(held[2]) or 0) > 0 then
+  redis.call('HINCRBY', KEYS[3], 'sent', -1)
+  redis.call('DEL', KEYS[4])
   return 1
 end
 return 0
 """
 
-# KEYS: schedule, pause, epoch, day. Returns {day, sent} (today's count so far).
+# KEYS: schedule, pause, day. Returns {day, sent} (today's count so far).
 _SENT_TODAY = (
     NOW
     + """
 local day = string.format('%d', math.floor(now / 86400000000))
-if redis.call('HGET', KEYS[4], 'day') ~= day then return {day, 0} end
-return {day, tonumber(redis.call('HGET', KEYS[4], 'sent') or 0)}
+if redis.call('HGET', KEYS[3], 'day') ~= day then return {day, 0} end
+return {day, tonumber(redis.call('HGET', KEYS[3], 'sent') or 0)}
 """
 )
 
 
 def pace_key(instance_id: str) -> str:
     """The default Redis key of an instance's pacing: ``zapi:{<instance_id>}:pace``
-    (the next free slot; ``:day`` holds today's count, ``:epoch`` the life of both)."""
+    (the next free slot; ``:day`` holds today's count and its epoch,
+    ``:booking:<token>`` a reservation's reply for a few seconds)."""
     return f"zapi:{{{instance_id}}}:pace"
 
 
@@ -138,10 +202,10 @@ class RedisPacer(RedisScripts):
 
     * ``redis``: a ``redis.asyncio.Redis`` (borrowed, never closed here).
     * ``instance_id``: the instance; the keys become :func:`pace_key` (``zapi:{<id>}
-      :pace``, ``...:pace:day``, ``...:pace:epoch``) and the pause is the instance's
-      :class:`~zapi_async.RedisRateLimiter` pause (``zapi:{<id>}:limit:pause``), so
-      a 429 seen by either holds both. Or pass ``key=`` (the pause is then
-      ``key + ":pause"``).
+      :pace``, ``...:pace:day``, ``...:pace:booking:<token>``) and the pause is the
+      instance's :class:`~zapi_async.RedisRateLimiter` pause (``zapi:{<id>}:limit:
+      pause``), so a 429 seen by either holds both. Or pass ``key=`` (the pause is
+      then ``key + ":pause"``).
     * ``profile``: the :class:`~zapi_async.PacingProfile`. Every process pacing an
       instance should use the same one.
     * ``unavailable_timeout``, ``retry_interval``, ``fallback``, ``clock``, ``sleep``:
@@ -151,6 +215,8 @@ class RedisPacer(RedisScripts):
     ``acquire()`` raises :class:`~zapi_async.errors.DailyCapReachedError` at once
     (nothing counted, nothing booked) when today's cap is used up; a cancelled
     ``acquire()`` gives its count back (its slot in the gap schedule is not reused).
+    A message counts for the UTC day it is let out: a slot that would open after
+    midnight is booked at midnight, against the new day's cap.
     """
 
     __slots__ = ("_cap_args", "_confirm", "_give_back", "_random", "_reserve", "_sent", "profile")
@@ -185,7 +251,7 @@ class RedisPacer(RedisScripts):
         super().__init__(
             redis,
             key,
-            [key, pause, key + ":epoch", key + ":day"],
+            [key, pause, key + ":day"],
             unavailable_timeout=unavailable_timeout,
             retry_interval=retry_interval,
             fallback=fallback,
@@ -202,7 +268,7 @@ class RedisPacer(RedisScripts):
             repr(float(profile.warmup_growth)),
         ]
         self._reserve = self._script(_RESERVE)
-        self._confirm = self._script(CONFIRM)
+        self._confirm = self._script(_CONFIRM)
         self._give_back = self._script(_GIVE_BACK)
         self._sent = self._script(_SENT_TODAY)
 
@@ -235,41 +301,50 @@ class RedisPacer(RedisScripts):
         await super().pause(seconds)
 
     async def _acquire_shared(self) -> None:
-        counted: str | None = None  # the day this message was counted on
+        counted: tuple[str, str] | None = None  # the (day, epoch) the message is counted in
+        token = ""
         try:
             while True:
-                reply = await self._run(self._reserve, self._args(counted is None))
-                verdict, wait_us, epoch, day, cap = reply
-                wait = int(wait_us) / MICROS
-                if int(verdict) == 0:  # paused: nothing booked, wait and try again
+                token = secrets.token_hex(8)
+                args = self._args(counted, token)
+                verdict, wait_us, epoch, day, cap = await self._run(
+                    self._reserve, args, self._with(token)
+                )
+                verdict, wait, day = int(verdict), int(wait_us) / MICROS, str(int(day))
+                if _text(epoch):
+                    counted = (day, _text(epoch))
+                if verdict == _CAPPED:
+                    raise DailyCapReachedError(int(cap), _EPOCH_DAY + timedelta(days=int(day)))
+                if verdict != _BOOKED:  # paused, or the slot is on a later day: wait, retry
+                    if verdict == _NEXT_DAY:
+                        counted = None
                     await self._sleep(wait)
                     continue
-                if int(verdict) == 2:
-                    raise DailyCapReachedError(int(cap), _EPOCH_DAY + timedelta(days=int(day)))
-                if counted is None:
-                    counted = str(int(day))
                 if wait <= 0:
                     return
                 await self._sleep(wait)
-                confirmed = int(await self._run(self._confirm, [_text(epoch)]))
-                if confirmed == 0:
+                if int(await self._run(self._confirm, [day, _text(epoch)])) == 0:
                     return
-                # A pause began while we slept: book a slot after it (already counted).
-                # Or Redis lost the keys (a restart) and the count with them: count again.
-                if confirmed < 0:
-                    counted = None
+                # A pause began while we slept, the day changed, or Redis lost the count
+                # (a restart): book again; the script counts the message again if needed.
         except asyncio.CancelledError:
-            if counted is not None:  # never sent: give the count back (one short try)
-                await self._run_once(self._give_back, [counted])
+            # Never sent: give the count back (one short try), as the last reply says.
+            day, epoch = counted or ("", "")
+            await self._run_once(self._give_back, [day, epoch], self._with(token))
             raise
 
-    def _args(self, count: bool) -> list[str]:
+    def _with(self, token: str) -> list[str]:
+        return [*self._keys, f"{self.key}:booking:{token}"]
+
+    def _args(self, counted: tuple[str, str] | None, token: str) -> list[str]:
         profile = self.profile
+        kept = (self.unavailable_timeout + self.retry_interval) * 1000 + _REPLY_KEPT_MS
         return [
             repr(profile.min_gap * MICROS),
             repr(profile.max_gap * MICROS),
             repr(self._random.random()),
-            "1" if count else "0",
+            *(counted or ("", "")),
             *self._cap_args,
-            secrets.token_hex(8),
+            token,
+            str(math.ceil(kept)),
         ]

@@ -30,22 +30,13 @@ from ..errors import (
 from ..limits.pacing import PacingProfile
 from ..limits.rate import Limiter
 from ..models.messages import Message, SendResult
-from .outcomes import Outcome, classify
+from .outcomes import Outcome, OutcomeStatus
 from .protocol import Sender
 from .queue import SendQueue
 
 __all__ = ["send_many"]
 
 M = TypeVar("M", bound=Message)
-
-
-async def _aiter(items: Iterable[M] | AsyncIterable[M]) -> AsyncIterator[M]:
-    if isinstance(items, AsyncIterable):
-        async for item in items:
-            yield item
-    else:
-        for item in items:
-            yield item
 
 
 async def send_many(
@@ -119,6 +110,39 @@ async def send_many(
                     await task
 
 
+class _Room:
+    """The window: how many messages may be between "read" and "handed out".
+
+    The reader, once the window is full, waits for a quarter of it to come free
+    (one wake-up per batch of outcomes, not one per outcome); the workers still have
+    three quarters of the window queued meanwhile.
+    """
+
+    __slots__ = ("_batch", "_waiter", "free")
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+        self._batch = max(1, size // 4)
+        self._waiter: asyncio.Future[None] | None = None
+
+    async def wait(self) -> None:
+        """Return once at least one slot is free (at once when one is)."""
+        if self.free > 0:
+            return
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+
+    def give_back(self) -> None:
+        """One outcome was handed out: its slot is free again."""
+        self.free += 1
+        waiter = self._waiter
+        if waiter is not None and self.free >= self._batch and not waiter.done():
+            waiter.set_result(None)
+
+
 class _BulkRun(Generic[M]):
     """State of one send_many call: input reading, outcome delivery, status checks."""
 
@@ -129,16 +153,20 @@ class _BulkRun(Generic[M]):
         self.queue = queue
         self.status_every = status_every  # None: no status checks
         self.sent = 0
-        self.room = asyncio.Semaphore(window)
+        self.room = _Room(window)
         self.done: asyncio.Queue[Outcome[M] | BaseException | None] = asyncio.Queue()
         self.stop: list[InstanceDisconnectedError] = []
         self.checks: set[asyncio.Task[None]] = set()
         self.reading = True
+        self.read = 0
 
     async def produce(self, messages: Iterable[M] | AsyncIterable[M]) -> None:
         failure: Exception | None = None
         try:
-            await self._read(messages)
+            if isinstance(messages, AsyncIterable):
+                await self._read_async(messages)
+            else:
+                await self._read(messages)
         except Exception as exc:  # the input failed: finish what was read, then raise it
             failure = exc
         self.reading = False
@@ -147,41 +175,62 @@ class _BulkRun(Generic[M]):
             self.done.put_nowait(failure)
         self.done.put_nowait(None)
 
-    async def _read(self, messages: Iterable[M] | AsyncIterable[M]) -> None:
-        index = 0
-        async for item in _aiter(messages):
-            await self.room.acquire()
+    # Room is waited for before each item is read: at most `window` are read ahead.
+    async def _read(self, messages: Iterable[M]) -> None:
+        iterator = iter(messages)
+        while True:
+            if not self.room.free:
+                await self.room.wait()
             try:
-                if self.stop:
-                    raise self.stop[0]
-                future = await self.queue.submit(item)
-            except InstanceDisconnectedError as exc:
-                self.done.put_nowait(Outcome(index, item, "unsent", error=exc))
-            except QueueClosedError as exc:
-                error = self.stop[0] if self.stop else exc
-                self.done.put_nowait(Outcome(index, item, "unsent", error=error))
-            except ZapiError as exc:  # invalid message: report it, keep going
-                self.done.put_nowait(Outcome(index, item, "failed", error=exc))
-            else:
-                future.add_done_callback(functools.partial(self.deliver, index, item))
-            index += 1
+                item = next(iterator)
+            except StopIteration:
+                return
+            self._queue(item)
 
-    def deliver(self, index: int, item: M, future: asyncio.Future[list[SendResult]]) -> None:
-        if future.cancelled():
-            self.done.put_nowait(Outcome(index, item, "unsent"))
-            return
-        error = future.exception()
+    async def _read_async(self, messages: AsyncIterable[M]) -> None:
+        iterator = aiter(messages)
+        while True:
+            await self.room.wait()
+            try:
+                item = await anext(iterator)
+            except StopAsyncIteration:
+                return
+            self._queue(item)
+
+    def _queue(self, item: M) -> None:
+        index, self.read = self.read, self.read + 1
+        self.room.free -= 1
+        try:
+            if self.stop:
+                raise self.stop[0]
+            self.queue._submit_nowait(item, functools.partial(self.deliver, index, item))
+        except InstanceDisconnectedError as exc:
+            self.done.put_nowait(Outcome(index, item, "unsent", [], exc))
+        except QueueClosedError as exc:
+            error = self.stop[0] if self.stop else exc
+            self.done.put_nowait(Outcome(index, item, "unsent", [], error))
+        except ZapiError as exc:  # invalid message: report it, keep going
+            self.done.put_nowait(Outcome(index, item, "failed", [], exc))
+
+    def deliver(
+        self,
+        index: int,
+        item: M,
+        status: OutcomeStatus,
+        results: list[SendResult],
+        error: BaseException | None,
+    ) -> None:
+        """The queue settled message ``index``: its outcome goes to the consumer."""
         if error is None:
-            self.done.put_nowait(Outcome(index, item, "sent", future.result()))
+            self.done.put_nowait(Outcome(index, item, status, results))
             self.sent += 1
             if self.status_every is not None and self.sent % self.status_every == 0:
                 self.spawn_check()
         elif isinstance(error, QueueClosedError) and self.stop:
-            self.done.put_nowait(Outcome(index, item, "unsent", error=self.stop[0]))
+            self.done.put_nowait(Outcome(index, item, "unsent", [], self.stop[0]))
         else:
-            if not isinstance(error, ZapiError):  # a bug must not abort the run
+            if not isinstance(error, ZapiError):  # the queue wraps these; kept for safety
                 error = UnexpectedSendError(error)
-            status = classify(error)
             sent = list(getattr(error, "sent", []))
             self.done.put_nowait(Outcome(index, item, status, sent, error))
             if status == "failed" and self.status_every is not None:
@@ -212,11 +261,11 @@ class _BulkRun(Generic[M]):
             if isinstance(got, BaseException):
                 raise got
             if not ordered:
-                self.room.release()
+                self.room.give_back()
                 yield got
                 continue
             held[got.index] = got
             while next_index in held:
-                self.room.release()
+                self.room.give_back()
                 yield held.pop(next_index)
                 next_index += 1

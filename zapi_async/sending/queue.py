@@ -29,9 +29,6 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Any
-
-import attrs
 
 from ..errors import (
     DeliveryUnknownError,
@@ -46,6 +43,7 @@ from ..limits.pacing import PacingProfile
 from ..limits.rate import ChainedLimiter, Limiter, RateLimiter
 from ..models.messages import Message, SendResult
 from .attempts import Attempts, TrackingLimiter, takes_on_attempt
+from .entries import Entry, OnDone, is_message, retrieve
 from .outcomes import OutcomeStatus, QueueStats, classify
 from .protocol import Sender
 
@@ -55,28 +53,6 @@ logger = logging.getLogger("zapi_async.sending.queue")
 
 #: Seconds of history behind :attr:`QueueStats.rate`.
 RATE_WINDOW = 5.0
-
-
-@attrs.define(eq=False)
-class _Entry:
-    seq: int
-    message: Message
-    parts: list[Message]
-    future: asyncio.Future[list[SendResult]]
-
-
-def _is_message(message: object) -> bool:
-    # The instance's endpoint: DocumentMessage computes it (send-document/<extension>).
-    return isinstance(getattr(message, "endpoint", None), str) and isinstance(
-        getattr(message, "phone", None), str
-    )
-
-
-def _retrieve(future: asyncio.Future[Any]) -> None:
-    # Outcomes are counted in stats; a caller ignoring a future must not get
-    # "exception was never retrieved" noise.
-    if not future.cancelled():
-        future.exception()
 
 
 class SendQueue:
@@ -127,10 +103,10 @@ class SendQueue:
         self._holding: dict[asyncio.Task[None], Attempts] = {}
         # asyncio primitives bind to the running loop on first use, not here.
         self._capacity = asyncio.Semaphore(maxsize)
-        self._ready: asyncio.Queue[_Entry | None] = asyncio.Queue()
+        self._ready: asyncio.Queue[Entry | None] = asyncio.Queue()
         self._idle = asyncio.Event()
         self._idle.set()
-        self._lanes: dict[str, deque[_Entry]] = {}
+        self._lanes: dict[str, deque[Entry]] = {}
         self._closed = False
         self._seq = 0
         self._counts: dict[str, int] = dict.fromkeys(
@@ -215,9 +191,29 @@ class SendQueue:
         :class:`~zapi_async.QueueClosedError` once the queue is closed. Cancelling
         the returned future before the send starts withdraws the message.
         """
+        parts = self._accept(message)
+        await self._capacity.acquire()
+        if self._closed:
+            self._capacity.release()
+            raise QueueClosedError("the queue was closed while waiting for room")
+        future: asyncio.Future[list[SendResult]] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(retrieve)
+        self._enqueue(Entry(self._seq, message, parts, future))
+        return future
+
+    def _submit_nowait(self, message: Message, on_done: OnDone) -> None:
+        """:meth:`submit` for :func:`~zapi_async.send_many`, which bounds the messages
+        in flight itself: no wait for room, and ``on_done`` is called with the outcome
+        (status, results, error) instead of settling a future (no callback round trip
+        through the event loop per message)."""
+        parts = self._accept(message)
+        self._enqueue(Entry(self._seq, message, parts, None, on_done))
+
+    def _accept(self, message: Message) -> list[Message]:
+        """The parts of ``message`` once it may be queued (the checks of :meth:`submit`)."""
         if self._closed:
             raise QueueClosedError("the queue is closed; no more messages are accepted")
-        if not _is_message(message):
+        if not is_message(message):
             raise ValidationError(
                 "message",
                 "should be a message model (TextMessage, ButtonActionsMessage, ...), "
@@ -225,24 +221,25 @@ class SendQueue:
             )
         parts = self._client.plan(message, split=self._split)
         self._start()
-        await self._capacity.acquire()
-        if self._closed:
-            self._capacity.release()
-            raise QueueClosedError("the queue was closed while waiting for room")
-        future: asyncio.Future[list[SendResult]] = asyncio.get_running_loop().create_future()
-        future.add_done_callback(_retrieve)
-        entry = _Entry(self._seq, message, parts, future)
+        return parts
+
+    def _enqueue(self, entry: Entry) -> None:
         self._seq += 1
         self._counts["submitted"] += 1
         self._unfinished += 1
         self._idle.clear()
-        lane = self._lanes.get(message.phone)
+        phone = entry.message.phone
+        lane = self._lanes.get(phone)
         if lane is None:
-            self._lanes[message.phone] = deque()
+            self._lanes[phone] = deque()
             self._ready.put_nowait(entry)
         else:
             lane.append(entry)
-        return future
+
+    def _release_room(self, entry: Entry) -> None:
+        # Only submit()'s entries took a slot of the buffer (see _submit_nowait).
+        if entry.future is not None:
+            self._capacity.release()
 
     # -- working ------------------------------------------------------------------------
 
@@ -257,8 +254,8 @@ class SendQueue:
         task = asyncio.current_task()
         assert task is not None
         while (entry := await self._ready.get()) is not None:
-            self._capacity.release()
-            if entry.future.cancelled():
+            self._release_room(entry)
+            if entry.withdrawn():
                 self._finish(entry, "unsent")
                 continue
             self._counts["in_flight"] += 1
@@ -291,7 +288,7 @@ class SendQueue:
             finally:
                 del self._holding[task]
 
-    def _send(self, entry: _Entry, attempts: Attempts) -> Awaitable[list[SendResult]]:
+    def _send(self, entry: Entry, attempts: Attempts) -> Awaitable[list[SendResult]]:
         # Returns the send's coroutine (no extra coroutine layer on the hot path).
         if self._hooked:
             return self._client.send_parts(
@@ -303,28 +300,24 @@ class SendQueue:
         tracking = TrackingLimiter(self._limiter, attempts)
         return self._client.send_parts(entry.parts, limiter=tracking, on_retry=self._count_retry)
 
-    def _settle_unexpected(self, entry: _Entry, exc: BaseException, attempts: Attempts) -> None:
+    def _settle_unexpected(self, entry: Entry, exc: BaseException, attempts: Attempts) -> None:
         # Once a request went out the message may have been delivered: never re-sent.
         error = UnexpectedSendError(exc, maybe_sent=attempts.started)
         self._settle(entry, classify(error), error=error)
 
     def _settle(
         self,
-        entry: _Entry,
+        entry: Entry,
         status: OutcomeStatus,
         *,
         results: list[SendResult] | None = None,
         error: BaseException | None = None,
     ) -> None:
         self._counts["in_flight"] -= 1
-        if not entry.future.done():
-            if error is not None:
-                entry.future.set_exception(error)
-            else:
-                entry.future.set_result(results or [])
+        entry.settle(status, results or [], error)
         self._finish(entry, status)
 
-    def _finish(self, entry: _Entry, status: OutcomeStatus) -> None:
+    def _finish(self, entry: Entry, status: OutcomeStatus) -> None:
         key = "failed" if status == "partial" else status
         self._counts[key] += 1
         if status == "sent":
@@ -347,31 +340,30 @@ class SendQueue:
 
     def _withdraw_all(self) -> None:
         """Give every not-yet-started entry the ``unsent`` outcome."""
-        waiting: list[_Entry] = []
+        waiting: list[Entry] = []
         while not self._ready.empty():
             item = self._ready.get_nowait()
             if item is not None:
                 waiting.append(item)
-                self._capacity.release()
+                self._release_room(item)
         for lane in self._lanes.values():
             waiting.extend(lane)
-            for _ in lane:
-                self._capacity.release()
+            for entry in lane:
+                self._release_room(entry)
             lane.clear()
         waiting.sort(key=lambda e: e.seq)
         for entry in waiting:
             self._withdraw(entry)
 
-    def _withdraw(self, entry: _Entry) -> None:
+    def _withdraw(self, entry: Entry) -> None:
         """Give one never-attempted entry the ``unsent`` outcome."""
-        if not entry.future.done():
-            entry.future.set_exception(
-                QueueClosedError("the queue was closed before this message was sent")
-            )
-        if not entry.future.cancelled():  # the caller did not withdraw it
+        if not entry.withdrawn():  # the caller did not withdraw it
             at = bisect.bisect(self._unsent_seqs, entry.seq)
             self._unsent_seqs.insert(at, entry.seq)
             self.unsent.insert(at, entry.message)
+        entry.settle(
+            "unsent", [], QueueClosedError("the queue was closed before this message was sent")
+        )
         self._finish(entry, "unsent")
 
     def _count_retry(self, error: ZapiError, attempt: int, delay: float) -> None:
