@@ -219,9 +219,13 @@ def _plain_groups(buttons: tuple[Button, ...], cap: int) -> list[Sequence[Button
     The same parts as the general path gives (every kind's cap is ``cap`` there, so
     its contiguous runs of ``cap`` are minimal), in a fraction of the time.
     """
-    replies = [b for b in buttons if b.kind == "REPLY"]
-    if len(buttons) <= cap and (not replies or len(replies) == len(buttons)):
+    reply_count = 0
+    for button in buttons:  # a loop: cheaper than a comprehension for the usual case
+        if button.kind == "REPLY":
+            reply_count += 1
+    if len(buttons) <= cap and reply_count in (0, len(buttons)):
         return None
+    replies = [b for b in buttons if b.kind == "REPLY"]
     actions = [b for b in buttons if b.kind != "REPLY"]
     groups: list[Sequence[Button]] = [actions[i : i + cap] for i in range(0, len(actions), cap)]
     groups += [replies[i : i + cap] for i in range(0, len(replies), cap)]

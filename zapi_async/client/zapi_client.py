@@ -239,46 +239,42 @@ class ZapiClient(
         """
         results: list[SendResult] = []
         chained = self._limiter_for(limiter)
+        transport = self._transport
         for index, part in enumerate(parts):
+            endpoint = part.endpoint
             try:
-                results.append(await self._send_part(part, chained, on_retry, on_attempt))
+                body = await request_with_retries(
+                    transport,
+                    "POST",
+                    endpoint,
+                    to_wire(part),
+                    limiter=chained,
+                    retry=self.retry,
+                    on_retry=on_retry,
+                    on_attempt=on_attempt,
+                )
+                answer = self._send_answer(body, endpoint)
+                del body  # the raw answer stays out of the traceback's frame locals
+                if not isinstance(answer, SendResult):
+                    raise answer
+                results.append(answer)
             except ZapiError as exc:
                 if not results:
                     raise
                 raise PartialSendError(results, index, len(parts), exc) from exc
         return results
 
-    async def _send_part(
-        self,
-        part: Message,
-        limiter: Limiter,
-        on_retry: RetryObserver | None,
-        on_attempt: AttemptObserver | None = None,
-    ) -> SendResult:
-        # ``limiter`` is already chained (see _limiter_for); no _call layer here.
-        transport = self._transport
-        endpoint = part.endpoint
-        body = await request_with_retries(
-            transport,
-            "POST",
-            endpoint,
-            to_wire(part),
-            limiter=limiter,
-            retry=self.retry,
-            on_retry=on_retry,
-            on_attempt=on_attempt,
-        )
-        answer: SendResult | ZapiError | None = None
+    def _send_answer(self, body: Any, endpoint: str) -> SendResult | ZapiError:
+        """A send's 2xx answer as a :class:`SendResult`, or the (redacted) error to raise:
+        a 200 carrying ``{"error": ...}`` or an answer of another shape."""
         if body.__class__ is not dict or "error" in body:
-            answer = refusal_in_send_body(
+            transport = self._transport
+            refusal = refusal_in_send_body(
                 body, endpoint=transport.display(endpoint), method="POST", redact=transport.redact
             )
-        if answer is None:
-            answer = self._try_structure(body, SendResult, endpoint)
-        del body  # the raw answer stays out of the traceback's frame locals
-        if not isinstance(answer, SendResult):
-            raise answer
-        return answer
+            if refusal is not None:
+                return refusal
+        return self._try_structure(body, SendResult, endpoint)
 
     def pacer(self, profile: PacingProfile) -> PacedLimiter:
         """The :class:`~zapi_async.PacedLimiter` applying ``profile`` to this instance.

@@ -61,14 +61,16 @@ def decode_body(raw: bytes, content_type: str) -> Any:
     A leading UTF-8 byte order mark is ignored; JSON nested deeper than
     ``MAX_JSON_DEPTH`` is returned as text.
     """
-    if raw.startswith(_PNG_SIGNATURE) or content_type.startswith(_BINARY_TYPES):
-        return raw
-    if raw[:1] == b"{" and len(raw) < 2 * MAX_JSON_DEPTH:
-        # The usual answer: a small JSON object, no BOM, too short to nest too deep;
-        # a send's answer is a flat object of strings.
+    # The usual answer: a small JSON object (so not a PNG), no BOM, too short to nest
+    # too deep; a send's answer is a flat object of strings.
+    small_object = raw[:1] == b"{" and len(raw) < 2 * MAX_JSON_DEPTH
+    if small_object and content_type == "application/json":
         flat = loads_string_object(raw)
         if flat is not None:
             return flat
+    if raw.startswith(_PNG_SIGNATURE) or content_type.startswith(_BINARY_TYPES):
+        return raw
+    if small_object:
         try:
             return loads(raw.decode())
         except (ValueError, RecursionError):  # not UTF-8 or not JSON: the general path

@@ -323,7 +323,14 @@ def check_delay(field: str, value: object) -> None:
 
 def check_optional_id(field: str, value: object) -> None:
     """``None`` or a non-empty string identifier."""
-    if value is None:
+    # None, or the common case in one line (as in check_text); else the full diagnosis.
+    if value is None or (
+        value.__class__ is str
+        and value
+        and len(value) <= MAX_TEXT_LENGTH
+        and value.isprintable()
+        and not value.isspace()
+    ):
         return
     if not isinstance(value, str):
         raise not_a_string(field, value)

@@ -13,7 +13,7 @@ from typing import ClassVar, Protocol
 import attrs
 
 from ..errors import ValidationError
-from ._checks import check_delay, check_image, check_optional_text, check_recipient, check_text
+from ._checks import check_delay, check_image, check_recipient, check_text
 from .buttons import Button, CallButton, ReplyButton, UrlButton
 
 __all__ = ["ButtonActionsMessage", "Message", "SendResult"]
@@ -78,6 +78,7 @@ class ButtonActionsMessage:
         check_text("ButtonActionsMessage.message", self.message)
         if not self.buttons:
             raise ValidationError("ButtonActionsMessage.buttons", "should have at least one button")
+        ids: set[str] = set()
         for index, button in enumerate(self.buttons):
             if button.__class__ not in _BUTTON_CLASSES and not isinstance(button, _BUTTON_TYPES):
                 raise ValidationError(
@@ -85,14 +86,15 @@ class ButtonActionsMessage:
                     "should be a CallButton, UrlButton or ReplyButton, "
                     f"but was {type(button).__name__}",
                 )
-        ids = [button.id for button in self.buttons if button.id is not None]
-        if len(set(ids)) != len(ids):
-            _raise_repeated_id(self.buttons)
+            if button.id is not None:
+                if button.id in ids:
+                    _raise_repeated_id(self.buttons)
+                ids.add(button.id)
         # Optional fields: the checks only when set (most messages leave them out).
         if self.title is not None:
-            check_optional_text("ButtonActionsMessage.title", self.title)
+            check_text("ButtonActionsMessage.title", self.title)
         if self.footer is not None:
-            check_optional_text("ButtonActionsMessage.footer", self.footer)
+            check_text("ButtonActionsMessage.footer", self.footer)
         if self.image is not None:
             check_image("ButtonActionsMessage.image", self.image)
         if self.delay_message is not None:
