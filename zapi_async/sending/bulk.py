@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Iterable
 from typing import Generic, TypeVar
 
@@ -37,6 +38,7 @@ from .queue import SendQueue
 __all__ = ["send_many"]
 
 M = TypeVar("M", bound=Message)
+T = TypeVar("T")
 
 
 async def send_many(
@@ -143,6 +145,34 @@ class _Room:
             waiter.set_result(None)
 
 
+class _Outbox(Generic[T]):
+    """Outcomes on their way to the one consumer: a deque and at most one waiter
+    (what ``asyncio.Queue`` does for any number of getters and putters, cheaper)."""
+
+    __slots__ = ("_items", "_waiter")
+
+    def __init__(self) -> None:
+        self._items: deque[T] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put(self, item: T) -> None:
+        """Add ``item``; wakes the consumer if it waits."""
+        self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> T:
+        """The oldest item, waiting for one if there is none."""
+        while not self._items:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._items.popleft()
+
+
 class _BulkRun(Generic[M]):
     """State of one send_many call: input reading, outcome delivery, status checks."""
 
@@ -154,7 +184,7 @@ class _BulkRun(Generic[M]):
         self.status_every = status_every  # None: no status checks
         self.sent = 0
         self.room = _Room(window)
-        self.done: asyncio.Queue[Outcome[M] | BaseException | None] = asyncio.Queue()
+        self.done: _Outbox[Outcome[M] | BaseException | None] = _Outbox()
         self.stop: list[InstanceDisconnectedError] = []
         self.checks: set[asyncio.Task[None]] = set()
         self.reading = True
@@ -172,8 +202,8 @@ class _BulkRun(Generic[M]):
         self.reading = False
         await self.queue.close()
         if failure is not None:
-            self.done.put_nowait(failure)
-        self.done.put_nowait(None)
+            self.done.put(failure)
+        self.done.put(None)
 
     # Room is waited for before each item is read: at most `window` are read ahead.
     async def _read(self, messages: Iterable[M]) -> None:
@@ -205,12 +235,12 @@ class _BulkRun(Generic[M]):
                 raise self.stop[0]
             self.queue._submit_nowait(item, functools.partial(self.deliver, index, item))
         except InstanceDisconnectedError as exc:
-            self.done.put_nowait(Outcome(index, item, "unsent", [], exc))
+            self.done.put(Outcome(index, item, "unsent", [], exc))
         except QueueClosedError as exc:
             error = self.stop[0] if self.stop else exc
-            self.done.put_nowait(Outcome(index, item, "unsent", [], error))
+            self.done.put(Outcome(index, item, "unsent", [], error))
         except ZapiError as exc:  # invalid message: report it, keep going
-            self.done.put_nowait(Outcome(index, item, "failed", [], exc))
+            self.done.put(Outcome(index, item, "failed", [], exc))
 
     def deliver(
         self,
@@ -222,17 +252,17 @@ class _BulkRun(Generic[M]):
     ) -> None:
         """The queue settled message ``index``: its outcome goes to the consumer."""
         if error is None:
-            self.done.put_nowait(Outcome(index, item, status, results))
+            self.done.put(Outcome(index, item, status, results))
             self.sent += 1
             if self.status_every is not None and self.sent % self.status_every == 0:
                 self.spawn_check()
         elif isinstance(error, QueueClosedError) and self.stop:
-            self.done.put_nowait(Outcome(index, item, "unsent", [], self.stop[0]))
+            self.done.put(Outcome(index, item, "unsent", [], self.stop[0]))
         else:
             if not isinstance(error, ZapiError):  # the queue wraps these; kept for safety
                 error = UnexpectedSendError(error)
             sent = list(getattr(error, "sent", []))
-            self.done.put_nowait(Outcome(index, item, status, sent, error))
+            self.done.put(Outcome(index, item, status, sent, error))
             if status == "failed" and self.status_every is not None:
                 self.spawn_check()
 
