@@ -153,3 +153,13 @@ def test_helpers() -> None:
     assert percentile([1.0, 2.0, 3.0, 4.0], 0.99) == 4.0
     assert spread([3.0, 1.0, 2.0]) == {"median": 2.0, "min": 1.0, "max": 3.0, "runs": 3}
     assert math.isnan(spread([])["median"])
+
+
+@pytest.mark.parametrize("kind", ["client", "prebuilt", "send_many"])
+def test_the_overhead_harness_sends_through_the_real_client(kind: str) -> None:
+    from benchmarks.overhead import run
+    from zapi_async.http.transport import Transport
+
+    real = Transport._round_trip
+    assert run(kind, 25) == 25
+    assert Transport._round_trip is real  # patched only for the run

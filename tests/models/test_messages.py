@@ -154,6 +154,11 @@ def test_valid_delays(delay: int) -> None:
             "ButtonActionsMessage.buttons[2].id",
             "should be unique within the message, but 'a' is repeated",
         ),
+        (  # a wrong element is named before a repeated id, wherever it is
+            {"buttons": [ReplyButton("Yes", id="a"), ReplyButton("No", id="a"), "Maybe"]},
+            "ButtonActionsMessage.buttons[2]",
+            "should be a CallButton, UrlButton or ReplyButton, but was str",
+        ),
         (
             {"image": "logo.png"},
             "ButtonActionsMessage.image",

@@ -111,6 +111,11 @@ def contents(fd: int) -> bytes:
     return b"".join(chunks)
 
 
+def _retrieve(task: asyncio.Future[None]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
 class GroupSync:
     """``fsync`` of one file for every caller; callers that come together share one."""
 
@@ -126,6 +131,8 @@ class GroupSync:
         while self._done < mine:
             if self._running is None:
                 self._running = asyncio.ensure_future(self._run())
+                # Every waiter may be cancelled before a failure: still retrieve it.
+                self._running.add_done_callback(_retrieve)
             await asyncio.shield(self._running)
 
     async def _run(self) -> None:

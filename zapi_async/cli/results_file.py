@@ -26,6 +26,7 @@ safe against a second run, a kill and a crash.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -148,6 +149,7 @@ class ResultsFile:
         #: The results file's own lock (the file open for reading), while it exists.
         self._lock_fd = lock_fd
         self._size = 0
+        self._broken: OSError | None = None  # the write error after which nothing is written
         self._open_attempts: set[int] = set()
         self._sync = GroupSync(journal_fd)
 
@@ -175,11 +177,16 @@ class ResultsFile:
         except UnicodeEncodeError:  # a lone surrogate (e.g. in an error text): escape it
             data = (json.dumps(record) + "\n").encode()
         fd = self._ensure_open()
+        if self._broken is not None:  # a torn record may follow: write nothing more
+            raise self._failed(f"write the results file {self.path}", self._broken)
         try:
             written = os.write(fd, data)
             while written < len(data):  # past a size limit, the next write says why
                 written += os.write(fd, data[written:])
         except OSError as exc:
+            self._broken = exc
+            with contextlib.suppress(OSError):  # cut the torn part (best effort)
+                os.ftruncate(fd, self._size)
             raise self._failed(f"write the results file {self.path}", exc) from None
         self._size += len(data)
         self._open_attempts.discard(int(record["line"]))

@@ -78,7 +78,9 @@ class ButtonActionsMessage:
         check_text("ButtonActionsMessage.message", self.message)
         if not self.buttons:
             raise ValidationError("ButtonActionsMessage.buttons", "should have at least one button")
+        # One pass: types (reported first, wherever they are) and repeated ids.
         ids: set[str] = set()
+        repeated = False
         for index, button in enumerate(self.buttons):
             if button.__class__ not in _BUTTON_CLASSES and not isinstance(button, _BUTTON_TYPES):
                 raise ValidationError(
@@ -87,9 +89,10 @@ class ButtonActionsMessage:
                     f"but was {type(button).__name__}",
                 )
             if button.id is not None:
-                if button.id in ids:
-                    _raise_repeated_id(self.buttons)
+                repeated = repeated or button.id in ids
                 ids.add(button.id)
+        if repeated:
+            _raise_repeated_id(self.buttons)
         # Optional fields: the checks only when set (most messages leave them out).
         if self.title is not None:
             check_text("ButtonActionsMessage.title", self.title)

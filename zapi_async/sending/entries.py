@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,8 @@ from ..models.messages import Message, SendResult
 from .outcomes import OutcomeStatus
 
 __all__ = ["Entry", "OnDone", "is_message", "retrieve"]
+
+logger = logging.getLogger("zapi_async.sending.queue")
 
 
 #: Told a message's outcome the moment it is settled: status, results, error.
@@ -43,9 +46,13 @@ class Entry:
     def settle(
         self, status: OutcomeStatus, results: list[SendResult], error: BaseException | None
     ) -> None:
-        """Hand the outcome to whoever waits for it (once: a settled future is kept)."""
+        """Hand the outcome to whoever waits for it (a settled future is kept). A raising
+        ``on_done`` is logged: it must not stop the worker that settles the entry."""
         if self.on_done is not None:
-            self.on_done(status, results, error)
+            try:
+                self.on_done(status, results, error)
+            except Exception:
+                logger.exception("the outcome callback of message %d raised", self.seq)
         elif self.future is not None and not self.future.done():
             if error is not None:
                 self.future.set_exception(error)
