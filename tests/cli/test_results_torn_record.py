@@ -42,12 +42,12 @@ def test_a_torn_record_is_cut_and_the_file_refuses_more_writes(
             return real_write(fd, bytes(data)[:5])  # half a record reaches the file
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(results_file.os, "write", tearing_write)
+    monkeypatch.setattr(os, "write", tearing_write)
     with pytest.raises(CliError) as failed:
         results.write({"line": 3, "status": "sent"})
     assert failed.value.exit_code == EXIT_RESULTS
     assert "Input/output error" in str(failed.value)
-    monkeypatch.setattr(results_file.os, "write", real_write)  # the disk recovered
+    monkeypatch.setattr(os, "write", real_write)  # the disk recovered
     with pytest.raises(CliError, match="Input/output error"):
         results.write({"line": 4, "status": "sent"})
     lines = path.read_text().splitlines()
@@ -66,7 +66,7 @@ async def test_a_failed_fsync_nobody_waits_for_is_not_reported_as_unretrieved(
         asyncio.run_coroutine_threadsafe(release.wait(), loop).result()
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(results_disk.os, "fsync", failing_fsync)
+    monkeypatch.setattr(os, "fsync", failing_fsync)
     fd = os.open(tmp_path / "journal", os.O_WRONLY | os.O_CREAT)
     try:
         sync = results_disk.GroupSync(fd)
