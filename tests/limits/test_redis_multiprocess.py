@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from tests.support.campaign_procs import busiest
 from tests.support.processes import Workers
 from tests.support.redis_server import RedisServer, python_command
 from zapi_async.sandbox import ZapiSandbox
@@ -62,16 +63,6 @@ def commands(
         )
         for phone in PHONES
     ]
-
-
-def busiest(arrivals: list[float], window: float) -> int:
-    """The most arrivals within any ``window`` seconds."""
-    most, start = 0, 0
-    for end, at in enumerate(arrivals):
-        while at - arrivals[start] >= window:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 @pytest.mark.slow

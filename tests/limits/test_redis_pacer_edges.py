@@ -18,7 +18,7 @@ import pytest
 from redis.asyncio import Redis
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from tests.support.redis_clock import CLOCK_KEY, FROZEN_TIME, Recorder
+from tests.support.redis_clock import CLOCK_KEY, FROZEN_TIME, Recorder, TimeTravel
 from tests.support.redis_server import RedisServer
 from zapi_async import PacingProfile, RedisPacer
 from zapi_async.errors import DailyCapReachedError
@@ -51,25 +51,11 @@ async def expire_as_if(redis: Redis, seconds: float) -> None:
             await redis.delete(name)
 
 
-class Sleeper:
-    """A pacer ``sleep`` moving the frozen server clock by each wait, ``late`` seconds
-    later than asked (one entry per sleep, then on time), expiring keys as it goes.
-    ``during`` runs once, at the start of the first sleep."""
+class Sleeper(TimeTravel):
+    """A :class:`TimeTravel` that expires keys as the time passes, as real time would."""
 
-    def __init__(self, redis: Redis, late: tuple[float, ...] = ()) -> None:
-        self.waits: list[float] = []
-        self.late = list(late)
-        self.during: Any = None
-        self._redis = redis
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        if self.during is not None:
-            during, self.during = self.during, None
-            await during()
-        jump = seconds + (self.late.pop(0) if self.late else 0.0)
-        await expire_as_if(self._redis, jump)
-        await self._redis.incrby(CLOCK_KEY, round(jump * 1_000_000))
+    async def passing(self, seconds: float) -> None:
+        await expire_as_if(self._redis, seconds)
 
     async def now(self) -> int:
         return int(await self._redis.get(CLOCK_KEY) or 0)

@@ -23,10 +23,13 @@ class TimeTravel:
     """A limiter ``sleep`` that moves the frozen server clock instead of waiting.
 
     ``during`` runs once, at the start of the first sleep (to pause mid-wait).
+    ``late``: seconds each sleep overshoots what was asked (one entry per sleep,
+    then on time). :meth:`passing` is what else happens while the time passes.
     """
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, late: tuple[float, ...] = ()) -> None:
         self.waits: list[float] = []
+        self.late = list(late)
         self.during: Callable[[], Awaitable[Any]] | None = None
         self._redis = redis
 
@@ -35,7 +38,12 @@ class TimeTravel:
         if self.during is not None:
             during, self.during = self.during, None
             await during()
-        await self._redis.incrby(CLOCK_KEY, round(seconds * 1_000_000))
+        jump = seconds + (self.late.pop(0) if self.late else 0.0)
+        await self.passing(jump)
+        await self._redis.incrby(CLOCK_KEY, round(jump * 1_000_000))
+
+    async def passing(self, seconds: float) -> None:
+        """Called before the clock moves by ``seconds`` (nothing else happens here)."""
 
 
 class Recorder:

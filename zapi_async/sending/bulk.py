@@ -25,7 +25,6 @@ from ..errors import (
     InstanceDisconnectedError,
     QueueClosedError,
     SettingsError,
-    UnexpectedSendError,
     ZapiError,
 )
 from ..limits.pacing import PacingProfile
@@ -137,6 +136,10 @@ class _Room:
         finally:
             self._waiter = None
 
+    def take(self) -> None:
+        """One message was read: it holds a slot until its outcome is handed out."""
+        self.free -= 1
+
     def give_back(self) -> None:
         """One outcome was handed out: its slot is free again."""
         self.free += 1
@@ -229,7 +232,7 @@ class _BulkRun(Generic[M]):
 
     def _queue(self, item: M) -> None:
         index, self.read = self.read, self.read + 1
-        self.room.free -= 1
+        self.room.take()
         try:
             if self.stop:
                 raise self.stop[0]
@@ -248,7 +251,7 @@ class _BulkRun(Generic[M]):
         item: M,
         status: OutcomeStatus,
         results: list[SendResult],
-        error: BaseException | None,
+        error: ZapiError | None,
     ) -> None:
         """The queue settled message ``index``: its outcome goes to the consumer."""
         if error is None:
@@ -259,8 +262,6 @@ class _BulkRun(Generic[M]):
         elif isinstance(error, QueueClosedError) and self.stop:
             self.done.put(Outcome(index, item, "unsent", [], self.stop[0]))
         else:
-            if not isinstance(error, ZapiError):  # the queue wraps these; kept for safety
-                error = UnexpectedSendError(error)
             sent = list(getattr(error, "sent", []))
             self.done.put(Outcome(index, item, status, sent, error))
             if status == "failed" and self.status_every is not None:

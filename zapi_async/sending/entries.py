@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import ZapiError
 from ..models.messages import Message, SendResult
 from .outcomes import OutcomeStatus
 
@@ -16,7 +17,7 @@ logger = logging.getLogger("zapi_async.sending.queue")
 
 
 #: Told a message's outcome the moment it is settled: status, results, error.
-OnDone = Callable[[OutcomeStatus, list[SendResult], BaseException | None], None]
+OnDone = Callable[[OutcomeStatus, list[SendResult], ZapiError | None], None]
 
 
 class Entry:
@@ -44,7 +45,7 @@ class Entry:
         return self.future is not None and self.future.cancelled()
 
     def settle(
-        self, status: OutcomeStatus, results: list[SendResult], error: BaseException | None
+        self, status: OutcomeStatus, results: list[SendResult], error: ZapiError | None
     ) -> None:
         """Hand the outcome to whoever waits for it (a settled future is kept). A raising
         ``on_done`` is logged: it must not stop the worker that settles the entry."""

@@ -311,7 +311,7 @@ class SendQueue:
         status: OutcomeStatus,
         *,
         results: list[SendResult] | None = None,
-        error: BaseException | None = None,
+        error: ZapiError | None = None,
     ) -> None:
         self._counts["in_flight"] -= 1
         entry.settle(status, results or [], error)
